@@ -1,0 +1,1 @@
+"""paper_directive: a Sphinx extension for paper-reading notes."""
