@@ -1,1 +1,95 @@
-"""paper_directive: a Sphinx extension for paper-reading notes."""
+"""paper_directive: a Sphinx extension for paper-reading notes.
+
+One page per paper, written with the ``paper`` directive; the extension
+derives the field pages, the year index, the cross-reference index, the
+insights page, the bibliography links and the BibTeX readers cite from.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from . import nodes as paper_nodes
+from .directives import (
+    FieldsToctree,
+    IndicesToctree,
+    InsightDirective,
+    PaperDirective,
+    PaperInsightsDirective,
+    PaperLinksIndexDirective,
+    PaperListDirective,
+)
+from .domain import CATALOG, PaperDomain
+from .pages import derive_fields, generate
+from .roles import PaperCountRole, PaperReferenceRole
+from .transforms import (
+    BibliographyNoteLinks,
+    ExpandPaperPlaceholders,
+    PaperPageTitle,
+    note_bibliography_dependency,
+)
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+try:
+    __version__ = version("paper-notes")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _outdated_renderings(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    return cast(PaperDomain, env.domains["paper"]).outdated_renderings()
+
+
+def _add_static(app: Sphinx) -> None:
+    """CSS for the paper card and insights, for HTML builders only."""
+    if app.builder.format != "html":
+        return
+    static = str(PACKAGE_DIR / "static")
+    config: Any = app.config
+    if static not in config.html_static_path:
+        config.html_static_path.append(static)
+    app.add_css_file("paper_directive.css")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("sphinxcontrib.bibtex")
+
+    app.add_config_value("paper_fields", [], "env", types=[list, tuple])
+    app.add_config_value("paper_pages_dir", "browse", "env", types=[str])
+
+    app.add_domain(PaperDomain)
+    app.add_directive("paper", PaperDirective)
+    app.add_directive("insight", InsightDirective)
+    app.add_directive("paper-fields", FieldsToctree)
+    app.add_directive("paper-indices", IndicesToctree)
+    app.add_directive("paper-list", PaperListDirective)
+    app.add_directive("paper-links", PaperLinksIndexDirective)
+    app.add_directive("paper-insights", PaperInsightsDirective)
+    app.add_role("paper", PaperReferenceRole())
+    app.add_role("paper-count", PaperCountRole())
+    paper_nodes.register(app)
+
+    app.add_transform(PaperPageTitle)
+    app.add_post_transform(BibliographyNoteLinks)
+    app.add_post_transform(ExpandPaperPlaceholders)
+    app.add_message_catalog(CATALOG, str(PACKAGE_DIR / "locale"))
+
+    app.connect("config-inited", derive_fields)
+    app.connect("builder-inited", generate)
+    app.connect("builder-inited", _add_static)
+    app.connect("doctree-read", note_bibliography_dependency)
+    app.connect("env-get-updated", _outdated_renderings)
+
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

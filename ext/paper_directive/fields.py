@@ -52,7 +52,7 @@ def parse_fields(value: Iterable[Any]) -> tuple[FieldSpec, ...]:
             slug = str(item.get("slug", "") or "")
             description = str(item.get("description", "") or "")
         elif isinstance(item, Sequence) and 1 <= len(item) <= 3:
-            name, slug, description = (list(map(str, item)) + ["", ""])[:3]
+            name, slug, description = [*map(str, item), "", ""][:3]
         else:
             raise ValueError(f"paper_fields: cannot read {item!r}")
         name = name.strip()

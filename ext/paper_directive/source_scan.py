@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass
 
 #: The opening line of a MyST fenced directive: ```{paper}, ~~~{paper}, :::{paper}.
-_MYST_OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,}|:{3,})\{(?P<name>[\w:.-]+)\}(?P<arg>.*)$")
+_MYST_OPEN = re.compile(
+    r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,}|:{3,})\{(?P<name>[\w:.-]+)\}(?P<arg>.*)$"
+)
 #: The opening line of a reStructuredText directive.
 _RST_OPEN = re.compile(r"^(?P<indent>\s*)\.\.\s+(?P<name>[\w:.-]+)::(?P<arg>.*)$")
 _RST_OPTION = re.compile(r"^:(?P<key>[^:\s][^:]*):(?:\s+(?P<value>.*))?$")

@@ -1,0 +1,204 @@
+"""Bibliographic records: read from the bibliography, shown on pages, written for readers.
+
+The bibliography file is parsed once per build by sphinxcontrib-bibtex (it
+keeps the parsed data, checks modification times and re-parses only a
+changed file); this module reads that parsed data rather than parsing the
+file a second time, so the bibliography page and the paper pages can never
+disagree about an entry.
+
+The BibTeX written for readers (cite blocks and downloads) is normalised: a
+fixed field order, braces around every value, acronyms protected, non-ASCII
+letters written as LaTeX accents, the project's own ``annote`` left out, so
+that plain BibTeX and author-year styles print it as the publisher does.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+from pybtex.richtext import Text
+
+if TYPE_CHECKING:
+    from pybtex.database import Entry, Person
+    from sphinx.environment import BuildEnvironment
+
+#: Fields in the order they are written; any other field follows alphabetically.
+FIELD_ORDER = (
+    "author",
+    "editor",
+    "title",
+    "booktitle",
+    "journal",
+    "series",
+    "volume",
+    "number",
+    "pages",
+    "year",
+    "month",
+    "publisher",
+    "organization",
+    "school",
+    "institution",
+    "address",
+    "edition",
+    "howpublished",
+    "doi",
+    "isbn",
+    "issn",
+    "eprint",
+    "archiveprefix",
+    "primaryclass",
+    "url",
+    "note",
+)
+
+#: Fields that are the project's own remarks, not part of the record readers cite.
+PRIVATE_FIELDS = frozenset({"annote"})
+
+_PERSON_ROLES = ("author", "editor")
+
+
+def bibliography_entries(env: BuildEnvironment) -> Mapping[str, Entry]:
+    """Every entry of the configured bibliography files, by key.
+
+    Empty when sphinxcontrib-bibtex has not parsed any file (it warns itself).
+    """
+    domain: Any = env.domains["cite"]
+    return domain.bibdata.data.entries  # type: ignore[no-any-return]
+
+
+def latex_to_text(value: str) -> str:
+    """Plain Unicode text of a BibTeX value: braces dropped, accents decoded."""
+    return str(Text.from_latex(value).render_as("text"))
+
+
+def person_name(person: Person) -> str:
+    """A person as readers write them: given names first."""
+    parts = [*person.first_names, *person.middle_names, *person.prelast_names, *person.last_names]
+    name = latex_to_text(" ".join(parts))
+    if person.lineage_names:
+        name += ", " + latex_to_text(" ".join(person.lineage_names))
+    return name
+
+
+def entry_authors(entry: Entry) -> tuple[str, ...]:
+    """The authors of *entry*, in order, as plain text."""
+    return tuple(person_name(person) for person in entry.persons.get("author", ()))
+
+
+def short_authors(authors: tuple[str, ...]) -> str:
+    """ "A", "A and B" or "A et al.": the author line of a listing, not of the record."""
+    if len(authors) <= 2:
+        return " and ".join(authors)
+    return f"{authors[0]} et al."
+
+
+def entry_venue(entry: Entry) -> str:
+    """Where the paper appeared: proceedings, journal, or how it was published."""
+    for field in ("booktitle", "journal", "howpublished", "publisher", "school", "institution"):
+        if field in entry.fields:
+            return latex_to_text(entry.fields[field])
+    return ""
+
+
+def entry_fingerprint(entry: Entry | None) -> tuple[Any, ...] | None:
+    """A hashable copy of everything in *entry*, for change detection."""
+    if entry is None:
+        return None
+    persons = tuple((role, tuple(str(p) for p in people)) for role, people in entry.persons.items())
+    return (entry.type, tuple(sorted(entry.fields.items())), persons)
+
+
+def _latex_non_ascii(value: str) -> str:
+    """Write accented letters as LaTeX accents; leave what LaTeX cannot spell (CJK) alone."""
+    out: list[str] = []
+    for char in value:
+        if ord(char) < 128:
+            out.append(char)
+            continue
+        try:
+            latex = str(codecs.encode(char, "ulatex"))
+        except UnicodeEncodeError:
+            out.append(char)
+            continue
+        if latex.startswith("\\") and not latex.startswith("{"):
+            latex = "{" + latex.strip() + "}"
+        out.append(latex)
+    return "".join(out)
+
+
+_BRACED = re.compile(r"\{(?:[^{}]|\{[^{}]*\})*\}")
+_WORD = re.compile(r"[^\s{}\-/:,;.()?!\"'\\]+")
+
+
+def _needs_protection(word: str) -> bool:
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    if len(letters) == 1:
+        return letters.isupper() and word != "A"
+    return any(c.isupper() for c in letters[1:])
+
+
+def protect_case(title: str) -> str:
+    """Brace every word whose case a style must keep (``RepVGG``, ``GAN``, ``Q``).
+
+    BibTeX styles lowercase titles; a word with a capital letter after its
+    first letter is an acronym or a name, and a lone capital other than the
+    article "A" is a symbol (``Q Learning``): only braces keep their case.
+    Text already inside braces, and LaTeX commands, are left as they are.
+    """
+    out: list[str] = []
+    position = 0
+    for braced in _BRACED.finditer(title):
+        out.append(_protect_words(title[position : braced.start()]))
+        out.append(braced.group(0))
+        position = braced.end()
+    out.append(_protect_words(title[position:]))
+    return "".join(out)
+
+
+def _protect_words(text: str) -> str:
+    def protect(match: re.Match[str]) -> str:
+        word = match.group(0)
+        start = match.start()
+        if start > 0 and text[start - 1] == "\\":
+            return word  # a LaTeX command name
+        return "{" + word + "}" if _needs_protection(word) else word
+
+    return _WORD.sub(protect, text)
+
+
+def _field_sort_key(field: str) -> tuple[int, str]:
+    try:
+        return (FIELD_ORDER.index(field), field)
+    except ValueError:
+        return (len(FIELD_ORDER), field)
+
+
+def format_entry(key: str, entry: Entry) -> str:
+    """The normalised BibTeX of one entry."""
+    values: dict[str, str] = {}
+    for role in _PERSON_ROLES:
+        people = entry.persons.get(role)
+        if people:
+            values[role] = " and ".join(str(person) for person in people)
+    for field, value in entry.fields.items():
+        name = field.lower()
+        if name in PRIVATE_FIELDS:
+            continue
+        values[name] = protect_case(value) if name == "title" else value
+    lines = [f"@{entry.type.lower()}{{{key},"]
+    ordered = sorted(values, key=_field_sort_key)
+    for index, field in enumerate(ordered):
+        comma = "," if index < len(ordered) - 1 else ""
+        lines.append(f"  {field} = {{{_latex_non_ascii(values[field])}}}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def format_entries(entries: Iterable[tuple[str, Entry]]) -> str:
+    """Several entries, sorted by key, separated by blank lines."""
+    return "\n".join(format_entry(key, entry) for key, entry in sorted(entries))

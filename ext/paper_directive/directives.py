@@ -1,0 +1,356 @@
+"""Directives: a paper's header, the author's insights, and the site's lists.
+
+Option converters never raise: MyST drops an option whose converter fails
+with only a generic warning, and a missing ``:year:`` must not pass in
+silence.  Each option is checked here instead, with a warning of type
+``paper`` that names the page, the line and what to write.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+from urllib.parse import urlsplit
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from docutils.statemachine import StringList
+from sphinx import addnodes
+from sphinx.directives.other import TocTree
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import make_id
+
+from . import nodes as paper_nodes
+from .domain import UNFILED_SLUG, PaperDomain, _, __
+from .fields import find_field
+from .model import InsightRecord, PaperRecord
+from .source_scan import scan_paper_options
+
+if TYPE_CHECKING:
+    from docutils.nodes import Node
+
+logger = logging.getLogger(__name__)
+
+REQUIRED_OPTIONS = ("title", "year", "link", "field", "key")
+#: The oldest year a paper may carry; anything older is taken for a typo.
+EARLIEST_YEAR = 1900
+
+
+def split_list(text: str) -> tuple[str, ...]:
+    """``"a, b,,c "`` → ``("a", "b", "c")``; also accepts semicolons."""
+    return tuple(item.strip() for item in re.split(r"[,;，；]", text) if item.strip())
+
+
+def plausible_year(text: str) -> int | None:
+    if not re.fullmatch(r"\d{4}", text):
+        return None
+    year = int(text)
+    latest = datetime.date.today().year + 1
+    return year if EARLIEST_YEAR <= year <= latest else None
+
+
+def is_web_link(text: str) -> bool:
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in text
+
+
+class _PaperSiteDirective(SphinxDirective):
+    """Shared helpers: the domain and warnings located at this directive."""
+
+    @property
+    def domain(self) -> PaperDomain:
+        return cast(PaperDomain, self.env.domains["paper"])
+
+    @property
+    def docname(self) -> str:
+        return self.env.current_document.docname
+
+    def warn(self, subtype: str, message: str, *args: object) -> None:
+        logger.warning(
+            message, *args, type="paper", subtype=subtype, location=(self.docname, self.lineno)
+        )
+
+
+class PaperDirective(_PaperSiteDirective):
+    """The note's header: ``title``, ``year``, ``link``, ``field``, ``key`` and more."""
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        "title": directives.unchanged,
+        "year": directives.unchanged,
+        "link": directives.unchanged,
+        "field": directives.unchanged,
+        "key": directives.unchanged,
+        "tags": directives.unchanged,
+        "related": directives.unchanged,
+        "order": directives.unchanged,
+    }
+
+    def run(self) -> list[Node]:
+        options = {name: str(value or "").strip() for name, value in self.options.items()}
+        for name in REQUIRED_OPTIONS:
+            if not options.get(name):
+                self.warn(
+                    "option",
+                    __("paper directive without :%s: (required: %s); add it to the directive"),
+                    name,
+                    ", ".join(f":{n}:" for n in REQUIRED_OPTIONS),
+                )
+        title = options.get("title") or options.get("key") or self.docname
+        year = self._year(options.get("year", ""))
+        link = self._link(options.get("link", ""))
+        field_text = options.get("field", "")
+        field = self._field(field_text)
+        key = options.get("key", "")
+        order = self._order(options.get("order", ""))
+
+        node_id = make_id(self.env, self.state.document, "paper", key or title)
+        target = nodes.target("", "", ids=[node_id])
+        self.state.document.note_explicit_target(target)
+        record = PaperRecord(
+            docname=self.docname,
+            node_id=node_id,
+            line=self.lineno,
+            title=title,
+            year=year,
+            link=link,
+            field=field,
+            field_text=field_text,
+            key=key,
+            tags=split_list(options.get("tags", "")),
+            related=split_list(options.get("related", "")),
+            order=order,
+        )
+        card = paper_nodes.paper_card(docname=self.docname, title=title)
+        self.set_source_info(card)
+        if not self.domain.note_paper(record):
+            self.warn(
+                "multiple",
+                __(
+                    "a second paper directive on this page: one page holds one paper's note; "
+                    "move %r to a page of its own"
+                ),
+                title,
+            )
+            card["duplicate"] = True
+            card["record"] = record
+        else:
+            self.domain.note_dependency(self.docname, ("meta", self.docname))
+            self._check_scan(field)
+        return [target, self._index_node(record), card]
+
+    def _year(self, text: str) -> int | None:
+        if not text:
+            return None
+        year = plausible_year(text)
+        if year is None:
+            self.warn(
+                "year",
+                __("paper year %r is not a plausible 4-digit year (%d to %d)"),
+                text,
+                EARLIEST_YEAR,
+                datetime.date.today().year + 1,
+            )
+        return year
+
+    def _link(self, text: str) -> str:
+        if not text:
+            return ""
+        if not is_web_link(text):
+            self.warn(
+                "link", __("paper link %r is not an http(s) address; give the paper's URL"), text
+            )
+            return ""
+        return text
+
+    def _field(self, text: str) -> str:
+        if not text:
+            return ""
+        spec = find_field(self.domain.fields, text)
+        if spec is None:
+            names = ", ".join(s.name for s in self.domain.fields) or __("(none configured)")
+            self.warn(
+                "field",
+                __("unknown field %r; use one of %s, or add it to paper_fields in conf.py"),
+                text,
+                names,
+            )
+            return ""
+        return spec.slug
+
+    def _order(self, text: str) -> int | None:
+        if not text:
+            return None
+        if not text.isdigit():
+            self.warn("option", __(":order: must be a whole number, not %r"), text)
+            return None
+        return int(text)
+
+    def _check_scan(self, field: str) -> None:
+        """Warn if the page's field could not be read before the build.
+
+        Field pages are written from a plain reading of the source
+        (:mod:`.source_scan`); a directive written in a form that reading
+        does not understand would be missing from its field page.
+        """
+        path = self.env.doc2path(self.docname)
+        try:
+            scanned = scan_paper_options(path.read_text(encoding="utf-8"), path.suffix)
+        except OSError:
+            return
+        scanned_field = (
+            find_field(self.domain.fields, scanned.options.get("field", "")) if scanned else None
+        )
+        if (scanned_field.slug if scanned_field else "") != field:
+            self.warn(
+                "scan",
+                __(
+                    "this paper's field could not be read before the build, so its field page "
+                    "misses it; write the options as ':name: value' lines right after the "
+                    "directive's first line"
+                ),
+            )
+
+    def _index_node(self, record: PaperRecord) -> addnodes.index:
+        """General-index entries: by title, and under its field, year and tags."""
+        title = record.title.replace(";", ",")
+        entries = [("single", title, record.node_id, "", None)]
+        spec = find_field(self.domain.fields, record.field) if record.field else None
+        if spec is not None:
+            entries.append(("single", f"{spec.name}; {title}", record.node_id, "", None))
+        if record.year is not None:
+            entries.append(("single", f"{record.year}; {title}", record.node_id, "", None))
+        for tag in record.tags:
+            entries.append(
+                ("single", f"{tag.replace(';', ',')}; {title}", record.node_id, "", None)
+            )
+        index = addnodes.index(entries=entries)
+        self.set_source_info(index)
+        return index
+
+
+class InsightDirective(_PaperSiteDirective):
+    """The author's own remark, set apart from the note (``[想法]`` in the README)."""
+
+    has_content = True
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        "class": directives.class_option,
+        "name": directives.unchanged,
+    }
+
+    def run(self) -> list[Node]:
+        node = paper_nodes.insight(classes=["insight", *self.options.get("class", [])])
+        self.set_source_info(node)
+        node += nodes.title(_("Insight"), _("Insight"))
+        body = self.parse_content_to_nodes()
+        node += body
+        node["ids"].append(make_id(self.env, self.state.document, "insight"))
+        self.add_name(node)
+        self.domain.note_insight(
+            InsightRecord(self.docname, node["ids"][0], self.lineno, tuple(_without_ids(body)))
+        )
+        return [node]
+
+
+def _without_ids(body: list[Node]) -> list[Node]:
+    """Copies of *body* that can stand on another page: no ids to collide there."""
+    copies = []
+    for child in body:
+        copy = child.deepcopy()
+        for element in copy.findall(nodes.Element):
+            element["ids"] = []
+            element["names"] = []
+        copies.append(copy)
+    return copies
+
+
+class _GeneratedToctree(TocTree):
+    """A toctree whose entries the extension knows: the user writes only the directive."""
+
+    has_content = False
+
+    def entries(self) -> list[str]:
+        raise NotImplementedError
+
+    def run(self) -> list[Node]:
+        self.content = StringList(self.entries(), source=self.state.document.current_source or "")
+        return super().run()
+
+
+class FieldsToctree(_GeneratedToctree):
+    """``paper-fields``: the field pages, in the configured order."""
+
+    def entries(self) -> list[str]:
+        domain = cast(PaperDomain, self.env.domains["paper"])
+        docnames = [domain.field_docname(spec.slug) for spec in domain.fields]
+        unfiled = domain.field_docname(UNFILED_SLUG)
+        if unfiled in self.env.found_docs:
+            docnames.append(unfiled)
+        self.options.setdefault("caption", _("Fields"))
+        return ["/" + docname for docname in docnames]
+
+
+#: The generated index pages, by their name under ``paper_pages_dir``.
+INDEX_PAGES = ("years", "references", "insights", "bibliography")
+
+
+class IndicesToctree(_GeneratedToctree):
+    """``paper-indices``: the year index, cross-references, insights and bibliography."""
+
+    def entries(self) -> list[str]:
+        self.options.setdefault("caption", _("Indices"))
+        return [f"/{self.config.paper_pages_dir}/{name}" for name in INDEX_PAGES]
+
+
+class _PlaceholderDirective(_PaperSiteDirective):
+    """A directive that only marks where derived content goes."""
+
+    has_content = False
+
+    def placeholder(self, node: nodes.Element, dependency: tuple[str, str]) -> list[Node]:
+        node["docname"] = self.docname
+        self.set_source_info(node)
+        self.domain.note_dependency(self.docname, dependency)
+        return [node]
+
+
+class PaperListDirective(_PlaceholderDirective):
+    """``paper-list``: the papers of a field (``:field:``) or a year (``:year:``)."""
+
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        "field": directives.unchanged,
+        "year": directives.unchanged,
+    }
+
+    def run(self) -> list[Node]:
+        field = str(self.options.get("field") or "").strip()
+        year = str(self.options.get("year") or "").strip()
+        if bool(field) == bool(year):
+            self.warn("option", __("paper-list takes exactly one of :field: and :year:"))
+            return []
+        if field:
+            spec = find_field(self.domain.fields, field)
+            slug = spec.slug if spec else (UNFILED_SLUG if field == UNFILED_SLUG else "")
+            if not slug:
+                self.warn("field", __("unknown field %r in paper-list"), field)
+                return []
+            node = paper_nodes.paper_list(field=slug)
+            return self.placeholder(node, ("field", slug))
+        return self.placeholder(paper_nodes.paper_list(year=year), ("years", ""))
+
+
+class PaperLinksIndexDirective(_PlaceholderDirective):
+    """``paper-links``: the cross-reference index of the whole site."""
+
+    def run(self) -> list[Node]:
+        return self.placeholder(paper_nodes.paper_links_index(), ("links", ""))
+
+
+class PaperInsightsDirective(_PlaceholderDirective):
+    """``paper-insights``: every insight, grouped by paper."""
+
+    def run(self) -> list[Node]:
+        return self.placeholder(paper_nodes.paper_insights(), ("insights", ""))

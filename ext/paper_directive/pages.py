@@ -1,0 +1,202 @@
+"""The pages the extension writes into the source tree before every build.
+
+Field pages and the year index carry toctrees and section headings, which
+Sphinx collects while reading; in a parallel build no reader sees every
+paper, so these pages are written beforehand from a plain scan of the
+sources (:mod:`.source_scan`), as ``sphinx.ext.autosummary`` writes its
+stubs.  They are real documents: in the toctree, the search index and the
+PDF.  A page is rewritten only when its text changes, so an unchanged site
+rebuilds nothing.  The lists inside them are placeholders filled from the
+domain after reading (:mod:`.transforms`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.project import Project
+from sphinx.util import logging
+
+from .directives import plausible_year
+from .domain import UNFILED_SLUG, _
+from .fields import FieldSpec, find_field, parse_fields, slugify
+from .model import newest_first
+from .source_scan import scan_paper_options
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
+
+#: First line of every generated page; only files that start with it are ever deleted.
+GENERATED_MARKER = ".. This page is written by paper_directive at every build; edits are lost."
+
+
+@dataclass(frozen=True)
+class ScannedPage:
+    """What the scan learns of one paper's page: enough to place it in the site."""
+
+    docname: str
+    title: str
+    year: int | None
+    #: The option as written.
+    field_text: str
+
+
+def scan_sources(srcdir: Path, config: Config) -> list[ScannedPage]:
+    """Every page with a ``paper`` directive, read without Sphinx."""
+    pages_dir = config.paper_pages_dir
+    project = Project(srcdir, config.source_suffix)
+    excluded = [*config.exclude_patterns, *config.templates_path, f"{pages_dir}/**"]
+    found = []
+    for docname in sorted(project.discover(excluded, config.include_patterns)):
+        path = Path(project.doc2path(docname, absolute=True))
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # Sphinx reports unreadable sources itself
+        if "paper" not in text:
+            continue
+        scanned = scan_paper_options(text, path.suffix)
+        if scanned is None:
+            continue
+        options = scanned.options
+        found.append(
+            ScannedPage(
+                docname=docname,
+                title=options.get("title", "").strip() or docname,
+                year=plausible_year(options.get("year", "").strip()),
+                field_text=options.get("field", "").strip(),
+            )
+        )
+    return found
+
+
+def discovered_fields(pages: Iterable[ScannedPage]) -> list[dict[str, str]]:
+    """Fields named by the pages, for sites that configure none: by name."""
+    names: dict[str, str] = {}
+    for page in pages:
+        slug = slugify(page.field_text)
+        if slug and slug not in names:
+            names[slug] = page.field_text
+    return [
+        {"name": name, "slug": slug}
+        for slug, name in sorted(names.items(), key=lambda i: i[1].casefold())
+    ]
+
+
+def _rst_escape(text: str) -> str:
+    return re.sub(r"([\\`*_|\[\]<>:])", r"\\\1", text)
+
+
+def _heading(text: str, underline: str) -> str:
+    # East Asian characters are two columns wide: be generous with the underline
+    return f"{_rst_escape(text)}\n{underline * max(4, 2 * len(text) + 2)}\n"
+
+
+def field_page(spec: FieldSpec, papers: list[ScannedPage]) -> str:
+    entries = "\n".join(f"   /{page.docname}" for page in papers)
+    parts = [
+        GENERATED_MARKER,
+        "",
+        f".. _paper-field-{spec.slug}:",
+        "",
+        _heading(spec.name, "="),
+    ]
+    if spec.description:
+        parts += [spec.description, ""]
+    parts += [".. paper-list::", f"   :field: {spec.slug}", ""]
+    if papers:
+        parts += [".. toctree::", "   :hidden:", "", entries, ""]
+    return "\n".join(parts)
+
+
+def years_page(pages: list[ScannedPage]) -> str:
+    years = sorted({page.year for page in pages}, key=lambda y: (y is None, -(y or 0)))
+    parts = [GENERATED_MARKER, "", ".. _paper-years:", "", _heading(_("Papers by year"), "=")]
+    for year in years:
+        label = str(year) if year is not None else _("Year unknown")
+        parts += [_heading(label, "-"), ".. paper-list::", f"   :year: {year or 'unknown'}", ""]
+    return "\n".join(parts)
+
+
+def _simple_page(label: str, title: str, body: list[str]) -> str:
+    return "\n".join([GENERATED_MARKER, "", f".. _{label}:", "", _heading(title, "="), *body, ""])
+
+
+def generated_pages(config: Config, pages: list[ScannedPage]) -> dict[str, str]:
+    """Every generated page, by path relative to the pages folder."""
+    fields = parse_fields(config.paper_fields)
+    members: dict[str, list[ScannedPage]] = {spec.slug: [] for spec in fields}
+    members[UNFILED_SLUG] = []
+    for page in pages:
+        spec = find_field(fields, page.field_text) if page.field_text else None
+        members[spec.slug if spec else UNFILED_SLUG].append(page)
+    for group in members.values():
+        group.sort(key=lambda p: newest_first(p.year, p.title, p.docname))
+
+    out = {f"fields/{spec.slug}.rst": field_page(spec, members[spec.slug]) for spec in fields}
+    if members[UNFILED_SLUG]:
+        unfiled = FieldSpec(_("Unfiled"), UNFILED_SLUG, _("Papers whose field is not configured."))
+        out[f"fields/{UNFILED_SLUG}.rst"] = field_page(unfiled, members[UNFILED_SLUG])
+    out["years.rst"] = years_page(pages)
+    out["references.rst"] = _simple_page(
+        "paper-references", _("Cross-references"), [".. paper-links::"]
+    )
+    out["insights.rst"] = _simple_page("paper-insights", _("Insights"), [".. paper-insights::"])
+    out["bibliography.rst"] = _simple_page(
+        "paper-bibliography", _("Bibliography"), [".. bibliography::", "   :all:"]
+    )
+    return out
+
+
+def write_pages(root: Path, pages: dict[str, str]) -> list[str]:
+    """Write *pages* under *root* where their text changed; remove stale generated pages.
+
+    Returns the paths written, for the log.
+    """
+    written = []
+    for relative, text in pages.items():
+        path = root / relative
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(relative)
+    if root.is_dir():
+        for path in sorted(root.rglob("*.rst")):
+            relative = path.relative_to(root).as_posix()
+            if relative in pages:
+                continue
+            with path.open(encoding="utf-8") as file:
+                if file.readline().rstrip("\n") == GENERATED_MARKER:
+                    path.unlink()
+                    written.append(relative + " (removed)")
+    return written
+
+
+def derive_fields(app: Sphinx, config: Config) -> None:
+    """``config-inited``: without ``paper_fields``, the fields are those the pages name."""
+    if not config.paper_fields:
+        config.paper_fields = discovered_fields(scan_sources(Path(app.srcdir), config))
+
+
+def generate(app: Sphinx) -> None:
+    """``builder-inited``: bring the generated pages up to date."""
+    config = app.config
+    if ".rst" not in config.source_suffix:
+        logger.warning(
+            "paper_directive writes its field and index pages as reStructuredText; "
+            "add '.rst' to source_suffix",
+            type="paper",
+            subtype="config",
+        )
+    root = Path(app.srcdir) / config.paper_pages_dir
+    pages = generated_pages(config, scan_sources(Path(app.srcdir), config))
+    for relative in write_pages(root, pages):
+        logger.verbose("paper_directive: wrote %s/%s", config.paper_pages_dir, relative)
