@@ -11,6 +11,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from sphinx.util.fileutil import copy_asset_file
+
 from . import nodes as paper_nodes
 from .directives import (
     FieldsToctree,
@@ -41,21 +43,46 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+CSS_FILE = "paper_directive.css"
 
 
 def _outdated_renderings(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return cast(PaperDomain, env.domains["paper"]).outdated_renderings()
 
 
-def _add_static(app: Sphinx) -> None:
-    """CSS for the paper card and insights, for HTML builders only."""
-    if app.builder.format != "html":
+def _note_removed(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    cast(PaperDomain, env.domains["paper"]).removed_docnames = set(removed)
+    return []
+
+
+def _remove_stale_pages(app: Sphinx, exception: Exception | None) -> None:
+    """Delete the HTML of pages whose source was deleted.
+
+    Sphinx leaves them in the output, where a deleted or renamed note would
+    still be served (and found by search engines) after an incremental build.
+    """
+    builder: Any = app.builder
+    if exception is not None or not hasattr(builder, "get_outfilename"):
         return
-    static = str(PACKAGE_DIR / "static")
-    config: Any = app.config
-    if static not in config.html_static_path:
-        config.html_static_path.append(static)
-    app.add_css_file("paper_directive.css")
+    domain = cast(PaperDomain, app.env.domains["paper"])
+    for docname in getattr(domain, "removed_docnames", ()):
+        Path(builder.get_outfilename(docname)).unlink(missing_ok=True)
+
+
+def _add_css(app: Sphinx) -> None:
+    """The paper card's and insights' style, for HTML builders only."""
+    if app.builder.format == "html":
+        app.add_css_file(CSS_FILE)
+
+
+def _copy_css(app: Sphinx, exception: Exception | None) -> None:
+    # Copied by hand rather than through html_static_path: changing a config
+    # value at build time makes Sphinx report a changed configuration on
+    # every following build.
+    if exception is None and app.builder.format == "html":
+        copy_asset_file(PACKAGE_DIR / "static" / CSS_FILE, Path(app.outdir) / "_static")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -83,9 +110,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     app.connect("config-inited", derive_fields)
     app.connect("builder-inited", generate)
-    app.connect("builder-inited", _add_static)
+    app.connect("builder-inited", _add_css)
     app.connect("doctree-read", note_bibliography_dependency)
+    app.connect("env-get-outdated", _note_removed)
     app.connect("env-get-updated", _outdated_renderings)
+    app.connect("build-finished", _remove_stale_pages)
+    app.connect("build-finished", _copy_css)
 
     return {
         "version": __version__,

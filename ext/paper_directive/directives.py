@@ -250,7 +250,7 @@ class InsightDirective(_PaperSiteDirective):
         node["ids"].append(make_id(self.env, self.state.document, "insight"))
         self.add_name(node)
         self.domain.note_insight(
-            InsightRecord(self.docname, node["ids"][0], self.lineno, tuple(_without_ids(body)))
+            InsightRecord(self.docname, node["ids"][0], tuple(_without_ids(body)))
         )
         return [node]
 

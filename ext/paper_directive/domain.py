@@ -114,6 +114,8 @@ class PaperDomain(Domain):
     }
     data: _PaperDomainData  # type: ignore[assignment]
     data_version = 1
+    #: Documents whose sources were deleted since the last build (not pickled).
+    removed_docnames: set[str] = set()  # noqa: RUF012
 
     # --- the per-document tables -------------------------------------------
 

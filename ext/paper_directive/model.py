@@ -50,7 +50,6 @@ class InsightRecord(NamedTuple):
 
     docname: str
     node_id: str
-    line: int
     #: A copy of the admonition's body (without its title), ids stripped.
     body: tuple[nodes.Node, ...]
 

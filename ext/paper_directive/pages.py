@@ -118,15 +118,19 @@ def field_page(spec: FieldSpec, papers: list[ScannedPage]) -> str:
 
 def years_page(pages: list[ScannedPage]) -> str:
     years = sorted({page.year for page in pages}, key=lambda y: (y is None, -(y or 0)))
-    parts = [GENERATED_MARKER, "", ".. _paper-years:", "", _heading(_("Papers by year"), "=")]
+    parts = [GENERATED_MARKER, "", ":orphan:", "", ".. _paper-years:", ""]
+    parts.append(_heading(_("Papers by year"), "="))
     for year in years:
         label = str(year) if year is not None else _("Year unknown")
         parts += [_heading(label, "-"), ".. paper-list::", f"   :year: {year or 'unknown'}", ""]
     return "\n".join(parts)
 
 
-def _simple_page(label: str, title: str, body: list[str]) -> str:
-    return "\n".join([GENERATED_MARKER, "", f".. _{label}:", "", _heading(title, "="), *body, ""])
+def _index_page(label: str, title: str, body: list[str]) -> str:
+    # orphan: a site may leave the indices out of its toctree without a warning
+    return "\n".join(
+        [GENERATED_MARKER, "", ":orphan:", "", f".. _{label}:", "", _heading(title, "="), *body, ""]
+    )
 
 
 def generated_pages(config: Config, pages: list[ScannedPage]) -> dict[str, str]:
@@ -145,11 +149,11 @@ def generated_pages(config: Config, pages: list[ScannedPage]) -> dict[str, str]:
         unfiled = FieldSpec(_("Unfiled"), UNFILED_SLUG, _("Papers whose field is not configured."))
         out[f"fields/{UNFILED_SLUG}.rst"] = field_page(unfiled, members[UNFILED_SLUG])
     out["years.rst"] = years_page(pages)
-    out["references.rst"] = _simple_page(
+    out["references.rst"] = _index_page(
         "paper-references", _("Cross-references"), [".. paper-links::"]
     )
-    out["insights.rst"] = _simple_page("paper-insights", _("Insights"), [".. paper-insights::"])
-    out["bibliography.rst"] = _simple_page(
+    out["insights.rst"] = _index_page("paper-insights", _("Insights"), [".. paper-insights::"])
+    out["bibliography.rst"] = _index_page(
         "paper-bibliography", _("Bibliography"), [".. bibliography::", "   :all:"]
     )
     return out
