@@ -76,8 +76,8 @@ _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 def markdown_escape(line: str, at_line_start: bool = True, *, body_start: bool = False) -> str:
     """Backslash-escape *line* so that MyST renders it as exactly this text.
 
-    Inline syntax is escaped wherever it occurs: ``\\`` before ASCII
-    punctuation or at the end, `````, ``*``, ``$``, ``_`` unless both
+    Inline syntax is escaped wherever it occurs: a backslash before ASCII
+    punctuation or at the end, every backtick, ``*`` and ``$``, ``_`` unless both
     neighbours are alphanumeric, ``<`` before a letter, ``/``, ``!`` or ``?``,
     ``&`` that starts an entity, and ``[`` that a link or footnote parser would
     take.  With *at_line_start* (the text begins a line, after its
@@ -186,11 +186,6 @@ def _block_escape(rest: str, body_start: bool) -> int | None:
     return None
 
 
-def escape_line(line: str, *, body_start: bool = False) -> str:
-    """A line of item text for a page: indentation kept, the rest escaped."""
-    return markdown_escape(line, True, body_start=body_start)
-
-
 # --------------------------------------------------------------------------
 # Options
 
@@ -266,14 +261,14 @@ def render_page(meta: PageMeta, items: Sequence[Item]) -> str:
             blocks.append(
                 [
                     "```{insight}",
-                    escape_line(item.text, body_start=True),
-                    *map(escape_line, item.continuation),
+                    markdown_escape(item.text, body_start=True),
+                    *map(markdown_escape, item.continuation),
                     "```",
                 ]
             )
         else:
-            bullets.append(("* " + escape_line(item.text)).rstrip())
-            bullets.extend(map(escape_line, item.continuation))
+            bullets.append(("* " + markdown_escape(item.text)).rstrip())
+            bullets.extend(map(markdown_escape, item.continuation))
     if bullets:
         blocks.append(bullets)
     body = "\n\n".join("\n".join(block) for block in blocks) + "\n"
@@ -297,7 +292,9 @@ def is_pristine(text: str) -> bool:
 # --------------------------------------------------------------------------
 # Reading
 
-_FENCE_OPEN = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,}|:{3,})\s*(?:\{(?P<name>[^}\s]+)\})?(?P<arg>.*)$")
+_FENCE_OPEN = re.compile(
+    r"^ {0,3}(?P<fence>`{3,}|~{3,}|:{3,})\s*(?:\{(?P<name>[^}\s]+)\})?(?P<arg>.*)$"
+)
 _BULLET = re.compile(r"^ {0,3}[*+-](?:[ \t]+(?P<text>.*)|$)")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
 _TARGET = re.compile(r"^ {0,3}\(.+\)=\s*$")
@@ -345,7 +342,7 @@ class _Reader:
         return "".join(parts)
 
     def role_text(self, match: re.Match[str], line: int) -> str:
-        if match.group("name") != "paper":
+        if match.group("name") not in ("paper", "paper:paper"):
             self.report(line, f"role {{{match.group('name')}}} exported as written")
             return match.group(0)
         content = match.group("content")
@@ -508,7 +505,9 @@ def parse_page(
     reader.read()
     if not reader.paper_line:
         reader.report(1, "no {paper} directive")
-    return PageContent(reader.options, tuple(reader.items), tuple(reader.messages), reader.paper_line)
+    return PageContent(
+        reader.options, tuple(reader.items), tuple(reader.messages), reader.paper_line
+    )
 
 
 # --------------------------------------------------------------------------

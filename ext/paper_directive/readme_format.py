@@ -22,15 +22,18 @@ The format::
   is a remark (``is_insight``); ``[想法]`` elsewhere is ordinary text.
 
 :func:`canonical_readme` is the README with only these normalisations, which
-are all :func:`parse_readme` makes and all a round trip through the site makes:
+are all :func:`parse_readme` makes and all a round trip through the site makes
+(``docs/readme-format.md`` lists them for users, with the seed lines they touch):
 
-1. trailing spaces and tabs are removed from every line;
+1. trailing spaces and tabs (and the carriage return of a CRLF line end) are removed
+   from every line;
 2. a heading or item marker line that is indented differently is written in
    the canonical form: ``## `` and ``### `` at column 0, items as ``  * ``
    with exactly one space after the ``*``;
 3. blank lines after the introduction (between papers or items) are dropped,
    because a note item cannot hold one (the seed README has none);
-4. the text ends with exactly one newline.
+4. the text ends with exactly one newline.  (Files are read as ``utf-8-sig``,
+   as Sphinx reads sources, so a byte-order mark is dropped on reading.)
 """
 
 from __future__ import annotations
@@ -43,8 +46,10 @@ INSIGHT_PREFIX = "[想法] "
 
 _FIELD_HEADING = re.compile(r"^ {0,3}## (?P<name>.*)$")
 _ANY_PAPER_HEADING = re.compile(r"^ {0,3}### ")
+#: A link may hold balanced parentheses (Wikipedia-style URLs), not spaces.
+_LINK = r"[^\s()]*(?:\([^\s()]*\)[^\s()]*)*"
 _PAPER_HEADING = re.compile(
-    r"^ {0,3}### (?P<year>\d{4}) - \[(?P<title>.*)\]\((?P<link>[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)\)$"
+    rf"^ {{0,3}}### (?P<year>\d{{4}}) - \[(?P<title>.*)\]\((?P<link>{_LINK})\)$"
 )
 _ITEM = re.compile(r"^ {0,3}\*(?: +(?P<text>.*))?$")
 
