@@ -1,0 +1,63 @@
+"""Tasks: ``nox -s docs`` builds the site, ``nox -s tests`` runs the tests.
+
+Every session installs the project into a fresh virtual environment, the
+way a newcomer's machine or Read the Docs does, so what passes here passes
+there.  uv is used when it is installed (much faster), virtualenv otherwise.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["lint", "tests", "docs"]
+
+DOCS = "docs"
+BUILD = "docs/_build"
+
+
+def sphinx(session: nox.Session, builder: str, *extra: str) -> None:
+    session.run(
+        "sphinx-build",
+        "-W",
+        "--keep-going",
+        "-n",
+        "-b",
+        builder,
+        "-d",
+        f"{BUILD}/doctrees-{builder}",
+        *extra,
+        DOCS,
+        f"{BUILD}/{builder}",
+        *session.posargs,
+    )
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the HTML site into docs/_build/html, failing on any warning."""
+    session.install(".[docs]")
+    sphinx(session, "html")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (real Sphinx builds of small projects)."""
+    session.install("-e", ".[docs,tests]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff and mypy."""
+    session.install("-e", ".[docs,lint]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", "ext", "tests", "noxfile.py", "tools")
+    session.run("mypy")
+
+
+@nox.session
+def locale(session: nox.Session) -> None:
+    """Refresh the message catalogs after changing a label or a warning."""
+    session.install("babel")
+    session.run("python", "tools/update_locale.py")
