@@ -73,7 +73,7 @@ def paper_key(number: int) -> str:
 def bib_entry(number: int) -> str:
     return (
         f"@inproceedings{{{paper_key(number)},\n"
-        f"  author = {{Author, First and Second, Person and M{{\\\"u}}ller, Hans}},\n"
+        f'  author = {{Author, First and Second, Person and M{{\\"u}}ller, Hans}},\n'
         f"  title = {{Paper {number:03d}: A Study of {{RAFT}}-like Things}},\n"
         f"  booktitle = {{Proceedings of a Conference ({{PC}})}},\n"
         f"  year = {{{2015 + number % 9}}}\n"

@@ -107,7 +107,9 @@ def test_new_paper_appears_in_its_field_on_the_next_build(project):
 def test_changing_the_field_moves_the_paper_but_keeps_its_url(project):
     basic = project("basic")
     basic.build("html")
-    basic.write("papers/raft.md", basic.read("papers/raft.md").replace(":field: Video", ":field: LLM"))
+    basic.write(
+        "papers/raft.md", basic.read("papers/raft.md").replace(":field: Video", ":field: LLM")
+    )
     assert warnings_of(basic.build("html")) == ""
     assert listed(basic, "browse/fields/video") == []
     assert listed(basic, "browse/fields/llm") == [

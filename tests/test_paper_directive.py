@@ -29,7 +29,9 @@ def meta(page: BeautifulSoup) -> dict[str, object]:
 
 def test_page_title_comes_from_the_title_option(built):
     page = soup(built, "papers/repvgg")
-    assert page.find("h1").get_text().rstrip("¶#") == "RepVGG: Making VGG-Style ConvNets Great Again"
+    assert (
+        page.find("h1").get_text().rstrip("¶#") == "RepVGG: Making VGG-Style ConvNets Great Again"
+    )
     assert page.title.get_text().startswith("RepVGG: Making VGG-Style ConvNets Great Again")
 
 
@@ -37,7 +39,9 @@ def test_header_shows_title_link_year_field_authors_venue(built):
     fields = meta(soup(built, "papers/repvgg"))
     title = fields["标题"].find("a")
     assert title.get_text() == "RepVGG: Making VGG-Style ConvNets Great Again"
-    assert title["href"].startswith("https://openaccess.thecvf.com/content/CVPR2021/html/Ding_RepVGG")
+    assert title["href"].startswith(
+        "https://openaccess.thecvf.com/content/CVPR2021/html/Ding_RepVGG"
+    )
     assert fields["年份"].get_text(strip=True) == "2021"
     field_link = fields["领域"].find("a")
     assert field_link.get_text() == "Base Model"

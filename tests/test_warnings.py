@@ -20,7 +20,9 @@ EXPECTED = [
     ("papers/bad-ref.md", 12, "ref", "unknown paper key 'nosuchkey'"),
 ]
 
-WARNING = re.compile(r"^(?P<path>\S+?):(?P<line>\d+): WARNING: (?P<text>.*) \[paper\.(?P<sub>\w+)\]$")
+WARNING = re.compile(
+    r"^(?P<path>\S+?):(?P<line>\d+): WARNING: (?P<text>.*) \[paper\.(?P<sub>\w+)\]$"
+)
 
 
 def parsed(app, srcdir) -> list[tuple[str, int, str, str]]:

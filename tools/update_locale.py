@@ -26,8 +26,18 @@ def main() -> None:
     pot = LOCALE / f"{CATALOG}.pot"
     sources = sorted(str(p) for p in PACKAGE.glob("*.py"))
     pybabel(
-        "extract", "-k", "_", "-k", "__", "--no-location", "--sort-output",
-        "--project", "paper-notes", "-o", str(pot), *sources,
+        "extract",
+        "-k",
+        "_",
+        "-k",
+        "__",
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "paper-notes",
+        "-o",
+        str(pot),
+        *sources,
     )
     for language in LANGUAGES:
         po = LOCALE / language / "LC_MESSAGES" / f"{CATALOG}.po"
