@@ -6,6 +6,7 @@ import json
 import re
 
 from bs4 import BeautifulSoup
+
 from conftest import warnings_of
 
 PAPER = """\

@@ -8,6 +8,7 @@ import pytest
 from babel.messages.extract import extract_from_file
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+
 from conftest import REPO
 
 PACKAGE = REPO / "ext" / "paper_directive"

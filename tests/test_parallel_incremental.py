@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
 from conftest import Project, warnings_of
 from notes_factory import paper_page, write_notes
 

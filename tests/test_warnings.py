@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from conftest import REPO, warnings_of
 
 #: (page, line, subtype, words that tell the user what to do)

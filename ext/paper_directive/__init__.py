@@ -83,9 +83,7 @@ def _copy_css(app: Sphinx, exception: Exception | None) -> None:
     # value at build time makes Sphinx report a changed configuration on
     # every following build.
     if exception is None and app.builder.format == "html":
-        copy_asset_file(
-            PACKAGE_DIR / "static" / CSS_FILE, Path(app.outdir) / "_static", force=True
-        )
+        copy_asset_file(PACKAGE_DIR / "static" / CSS_FILE, Path(app.outdir) / "_static", force=True)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
