@@ -52,3 +52,62 @@ html_theme = "furo"
 html_title = "brief_paper_reading · 论文阅读笔记"
 html_search_language = "zh"
 copybutton_exclude = ".linenos, .gp"
+
+# --- PDF (LaTeX through xelatex and latexmk) -------------------------------
+# Read the Docs no longer adds LaTeX settings of its own: all of them are here.
+latex_engine = "xelatex"
+latex_documents = [
+    (root_doc, "brief_paper_reading.tex", "论文阅读笔记", "brief_paper_reading", "manual"),
+]
+latex_show_urls = "no"
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    # chapters are set by titlesec below, in Chinese
+    "fncychap": "",
+    "releasename": "版本",
+    "preamble": r"""
+% Chinese text: Noto CJK where installed (Read the Docs, Debian's fonts-noto-cjk),
+% otherwise the Fandol fonts that come with TeX Live's Chinese support.
+\IfFontExistsTF{Noto Serif CJK SC}{%
+  \setCJKmainfont{Noto Serif CJK SC}[BoldFont={Noto Serif CJK SC Bold}, AutoFakeSlant=0.15]%
+  \setCJKsansfont{Noto Sans CJK SC}[BoldFont={Noto Sans CJK SC Bold}]%
+  \setCJKmonofont{Noto Sans Mono CJK SC}%
+}{}
+\xeCJKsetup{CJKecglue={\hskip 0.2em plus 0.08\baselineskip}}
+% The fixed labels in Chinese: babel has no Chinese captions.
+\addto\captionsenglish{%
+  \renewcommand{\contentsname}{目录}%
+  \renewcommand{\chaptername}{}%
+  \renewcommand{\appendixname}{附录}%
+  \renewcommand{\indexname}{索引}%
+  \renewcommand{\bibname}{参考文献}%
+  \renewcommand{\figurename}{图}%
+  \renewcommand{\tablename}{表}%
+  \renewcommand{\partname}{}%
+}
+\titleformat{\chapter}[display]
+  {\normalfont\sffamily\huge\bfseries}
+  {第\,\thechapter\,章}{16pt}{\Huge}
+\titlespacing*{\chapter}{0pt}{-20pt}{30pt}
+% room for the running heads of fancyhdr
+\setlength{\headheight}{14pt}
+\addtolength{\topmargin}{-2pt}
+""",
+    "maketitle": r"""
+\begin{titlepage}
+  \centering
+  \vspace*{5cm}
+  {\sffamily\Huge\bfseries 论文阅读笔记\par}
+  \vspace{1cm}
+  {\Large brief\_paper\_reading\par}
+  \vspace{1.5cm}
+  {\large 按领域整理的论文阅读记录与个人想法：大语言模型、基础模型、视频、\par
+   底层视觉、强化学习、图像生成及其他。\par}
+  \vfill
+  {\large 版本 \version\par}
+  \vspace{1cm}
+\end{titlepage}
+""",
+}
+latex_domain_indices = False

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sphinx.util.fileutil import copy_asset_file
 
 from . import nodes as paper_nodes
-from . import search_fix
+from . import latex_output, search_fix
 from .directives import (
     FieldsToctree,
     IndicesToctree,
@@ -104,6 +104,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("paper-count", PaperCountRole())
     paper_nodes.register(app)
     search_fix.register(app)
+    latex_output.register(app)
 
     app.add_transform(PaperPageTitle)
     app.add_post_transform(BibliographyNoteLinks)

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from .latex_output import depart_insight, visit_insight
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -63,4 +65,4 @@ def register(app: Sphinx) -> None:
     skip = (_skip, None)
     for node_class in PLACEHOLDERS:
         app.add_node(node_class, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
-    app.add_node(insight)
+    app.add_node(insight, latex=(visit_insight, depart_insight))
