@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sphinx.util.fileutil import copy_asset_file
 
+from . import downloads, latex_output, search_fix
 from . import nodes as paper_nodes
-from . import latex_output, search_fix
 from .directives import (
     FieldsToctree,
     IndicesToctree,
     InsightDirective,
     PaperDirective,
+    PaperDownloadsDirective,
     PaperInsightsDirective,
     PaperLinksIndexDirective,
     PaperListDirective,
@@ -100,11 +101,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("paper-list", PaperListDirective)
     app.add_directive("paper-links", PaperLinksIndexDirective)
     app.add_directive("paper-insights", PaperInsightsDirective)
+    app.add_directive("paper-downloads", PaperDownloadsDirective)
     app.add_role("paper", PaperReferenceRole())
     app.add_role("paper-count", PaperCountRole())
     paper_nodes.register(app)
     search_fix.register(app)
     latex_output.register(app)
+    downloads.register(app)
 
     app.add_transform(PaperPageTitle)
     app.add_post_transform(BibliographyNoteLinks)

@@ -25,6 +25,7 @@ from sphinx.util.nodes import make_id
 
 from . import nodes as paper_nodes
 from .domain import UNFILED_SLUG, PaperDomain, _, __
+from .downloads import ALL_BIB, PAPERS_JSON, download_link
 from .fields import find_field
 from .model import InsightRecord, PaperRecord
 from .source_scan import scan_paper_options
@@ -347,6 +348,18 @@ class PaperLinksIndexDirective(_PlaceholderDirective):
 
     def run(self) -> list[Node]:
         return self.placeholder(paper_nodes.paper_links_index(), ("links", ""))
+
+
+class PaperDownloadsDirective(_PaperSiteDirective):
+    """``paper-downloads``: links to the whole bibliography and to papers.json (HTML only)."""
+
+    has_content = False
+
+    def run(self) -> list[Node]:
+        return [
+            download_link(path=ALL_BIB, text=_("Download the BibTeX of every paper (refs.bib)")),
+            download_link(path=PAPERS_JSON, text=_("Every paper as JSON (papers.json)")),
+        ]
 
 
 class PaperInsightsDirective(_PlaceholderDirective):

@@ -154,7 +154,9 @@ def generated_pages(config: Config, pages: list[ScannedPage]) -> dict[str, str]:
     )
     out["insights.rst"] = _index_page("paper-insights", _("Insights"), [".. paper-insights::"])
     out["bibliography.rst"] = _index_page(
-        "paper-bibliography", _("Bibliography"), [".. bibliography::", "   :all:"]
+        "paper-bibliography",
+        _("Bibliography"),
+        [".. paper-downloads::", "", ".. bibliography::", "   :all:"],
     )
     return out
 

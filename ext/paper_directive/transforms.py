@@ -20,6 +20,7 @@ from sphinx.util import logging
 
 from . import nodes as paper_nodes
 from .domain import UNFILED_SLUG, PaperDomain, PaperLinks, _, __
+from .downloads import download_link, field_bib_path, paper_bib_path
 from .fields import find_field
 from .model import PaperRecord, PaperSummary
 
@@ -165,6 +166,10 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
             block = nodes.literal_block(meta.bibtex, meta.bibtex, classes=["paper-bibtex"])
             block["language"] = "bibtex"
             container += block
+            container += download_link(
+                path=paper_bib_path(record.key),
+                text=_("Download BibTeX") + f" ({record.key}.bib)",
+            )
         elif record.key:
             logger.warning(
                 __("paper key %r is not in the bibliography (%s); add an entry with this key"),
@@ -227,6 +232,13 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
             leads = [self.field_name(s.field) for s in papers]
         count = _("Papers: %d") % len(papers)
         out: list[Node] = [nodes.paragraph(count, count, classes=["paper-count"])]
+        if node.get("field") and papers:
+            out.append(
+                download_link(
+                    path=field_bib_path(str(node["field"])),
+                    text=_("Download the BibTeX of this field"),
+                )
+            )
         if papers:
             listing = nodes.bullet_list(classes=["paper-list"])
             listing += [
