@@ -7,6 +7,8 @@ and the PDF and EPUB settings.  The extension that does the work is
 
 from __future__ import annotations
 
+from pathlib import Path
+
 project = "brief_paper_reading"
 author = "brief_paper_reading"
 copyright = "2026, brief_paper_reading"
@@ -51,6 +53,9 @@ paper_fields = [
 html_theme = "furo"
 html_title = "brief_paper_reading · 论文阅读笔记"
 html_search_language = "zh"
+# jieba's user dictionary of the notes' domain words (重参数化, 光流估计, 插帧, ...), so
+# that they are indexed whole; Sphinx reads the path relative to the working directory.
+html_search_options = {"dict": str(Path(__file__).parent / "_search" / "jieba_dict.txt")}
 copybutton_exclude = ".linenos, .gp"
 
 # --- PDF (LaTeX through xelatex and latexmk) -------------------------------
@@ -111,3 +116,12 @@ latex_elements = {
 """,
 }
 latex_domain_indices = False
+
+# --- EPUB -------------------------------------------------------------------
+epub_title = "论文阅读笔记"
+epub_author = "brief_paper_reading"
+epub_publisher = "brief_paper_reading"
+# EPUB wants a BCP 47 tag: epubcheck rejects Sphinx's "zh_CN"
+epub_language = "zh-CN"
+epub_show_urls = "no"
+epub_exclude_files = ["search.html"]

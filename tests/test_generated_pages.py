@@ -157,8 +157,8 @@ def test_cross_reference_index_shows_both_directions(project):
         "ACNet: Strengthening the Kernel Skeletons for Powerful CNN via Asymmetric "
         "Convolution Blocks"
     )
-    assert index[repvgg] == {"引用了": [acnet], "被以下笔记引用": [dbb], "相关笔记": [dbb]}
-    assert index[dbb] == {"引用了": [repvgg], "被以下笔记引用": [], "相关笔记": [repvgg]}
+    assert index[repvgg] == {"引用了": [dbb, acnet], "被以下笔记引用": [dbb], "相关笔记": [dbb]}
+    assert index[dbb] == {"引用了": [repvgg], "被以下笔记引用": [repvgg], "相关笔记": [repvgg]}
     assert index[acnet]["被以下笔记引用"] == [repvgg]
     assert len(index) == 4
 
@@ -207,6 +207,9 @@ def test_insights_page_groups_every_insight_by_paper(project):
     assert "RAFT 抛弃了前几年光流估计网络中各种莫名其妙的 trick" in boxes[1].get_text()
     back = boxes[1].select_one("p.insight-source a")
     assert back["href"] == "../papers/raft.html#insight-0"
+    # a reference inside a copied insight still points at the right page
+    mention = next(a for a in boxes[0].find_all("a") if a.get_text() == "DBB")
+    assert mention["href"] == "../papers/dbb.html#paper-ding2021diverse"
 
 
 def test_index_pages_are_in_the_root_toctree(project):

@@ -45,8 +45,11 @@ def test_insight_renders_as_a_box_in_latex(project):
     basic = project("basic")
     assert warnings_of(basic.build("latex")) == ""
     tex = basic.output("latex", "basic.tex")
-    assert r"\begin{sphinxadmonition}" in tex
-    assert "想法" in tex
+    # a box of its own, not Sphinx's note box, with an anchor for links to it
+    assert r"\usepackage{paperdirective}" in tex
+    assert r"\phantomsection\label{\detokenize{papers/raft:insight-0}}" in tex
+    assert "\\begin{paperinsight}{想法}" in tex
+    assert (basic.builddir / "latex" / "paperdirective.sty").is_file()
 
 
 def test_role_links_to_the_paper_with_the_authors_words(project):
@@ -78,7 +81,11 @@ def test_every_reference_is_recorded_for_backlinks(project):
     app = basic.build("html")
     domain = app.env.domains["paper"]
     recorded = sorted((r.docname, r.key) for refs in domain.references.values() for r in refs)
-    assert recorded == [("papers/dbb", "ding2021repvgg"), ("papers/repvgg", "ding2019acnet")]
+    assert recorded == [
+        ("papers/dbb", "ding2021repvgg"),
+        ("papers/repvgg", "ding2019acnet"),
+        ("papers/repvgg", "ding2021diverse"),  # from inside an insight
+    ]
 
 
 def test_paper_count_role_counts_all_papers_and_one_field(project):

@@ -74,17 +74,18 @@ def _remove_stale_pages(app: Sphinx, exception: Exception | None) -> None:
 
 
 def _add_css(app: Sphinx) -> None:
-    """The paper card's and insights' style, for HTML builders only."""
+    """The paper card's and insights' style, for HTML builders (EPUB included) only.
+
+    The file is copied by hand rather than through ``html_static_path``:
+    changing a config value at build time makes Sphinx report a changed
+    configuration on every following build.  It is copied now, before
+    writing, because the EPUB builder packs its files before ``build-finished``.
+    """
     if app.builder.format == "html":
         app.add_css_file(CSS_FILE)
-
-
-def _copy_css(app: Sphinx, exception: Exception | None) -> None:
-    # Copied by hand rather than through html_static_path: changing a config
-    # value at build time makes Sphinx report a changed configuration on
-    # every following build.
-    if exception is None and app.builder.format == "html":
-        copy_asset_file(PACKAGE_DIR / "static" / CSS_FILE, Path(app.outdir) / "_static", force=True)
+        static = Path(app.outdir) / "_static"
+        static.mkdir(parents=True, exist_ok=True)
+        copy_asset_file(PACKAGE_DIR / "static" / CSS_FILE, static, force=True)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -121,7 +122,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", _note_removed)
     app.connect("env-get-updated", _outdated_renderings)
     app.connect("build-finished", _remove_stale_pages)
-    app.connect("build-finished", _copy_css)
 
     return {
         "version": __version__,

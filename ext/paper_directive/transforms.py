@@ -16,7 +16,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util import logging
+from sphinx.util import docname_join, logging
 
 from . import nodes as paper_nodes
 from .domain import UNFILED_SLUG, PaperDomain, PaperLinks, _, __
@@ -295,13 +295,29 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
                 total += 1
                 box = paper_nodes.insight(classes=["insight"])
                 box += nodes.title(_("Insight"), _("Insight"))
-                box += [child.deepcopy() for child in record.body]
+                box += [_moved(child, docname, refdoc) for child in record.body]
                 back = nodes.paragraph(classes=["insight-source"])
                 back += _anchor_ref(docname, record.node_id, _("in context"), refdoc)
                 box += back
                 out.append(box)
         count = _("Insights: %d") % total
         return [nodes.paragraph(count, count, classes=["paper-count"]), *out]
+
+
+def _moved(node: Node, origin: str, refdoc: str) -> Node:
+    """A copy of *node* from page *origin* that resolves its links from page *refdoc*.
+
+    References are resolved relative to the page they stand on; a copy that
+    kept its origin's ``refdoc`` would get URLs relative to the wrong folder.
+    """
+    copy = node.deepcopy()
+    for xref in copy.findall(addnodes.pending_xref):
+        if xref.get("refdomain") == "std" and xref.get("reftype") == "doc":
+            target = str(xref["reftarget"])
+            if not target.startswith("/"):
+                xref["reftarget"] = "/" + docname_join(origin, target)
+        xref["refdoc"] = refdoc
+    return copy
 
 
 class BibliographyNoteLinks(SphinxPostTransform):
