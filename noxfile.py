@@ -7,6 +7,8 @@ there.  uv is used when it is installed (much faster), virtualenv otherwise.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -38,6 +40,33 @@ def docs(session: nox.Session) -> None:
     """Build the HTML site into docs/_build/html, failing on any warning."""
     session.install(".[docs]")
     sphinx(session, "html")
+
+
+@nox.session
+def pdf(session: nox.Session) -> None:
+    """Build the PDF into docs/_build/latex (xelatex through latexmk; needs TeX Live)."""
+    session.install(".[docs]")
+    sphinx(session, "latex")
+    session.run(
+        "make",
+        "-C",
+        f"{BUILD}/latex",
+        "all-pdf",
+        "LATEXMKOPTS=-interaction=nonstopmode -halt-on-error",
+        external=True,
+    )
+
+
+@nox.session
+def epub(session: nox.Session) -> None:
+    """Build the EPUB into docs/_build/epub and check it with epubcheck."""
+    session.install(".[docs]")
+    sphinx(session, "epub")
+    epubcheck = "/usr/share/java/epubcheck.jar"
+    if Path(epubcheck).is_file():
+        session.run("java", "-jar", epubcheck, *Path(BUILD, "epub").glob("*.epub"), external=True)
+    else:
+        session.warn("epubcheck is not installed (apt-get install epubcheck): not checked")
 
 
 @nox.session

@@ -108,3 +108,30 @@ def seed_text() -> str:
     if not SEED.is_file():
         pytest.fail(f"the seed README is missing: {SEED} (../shared must lie beside the repo)")
     return SEED.read_text(encoding="utf-8")
+
+
+def copy_site(root: Path) -> Path:
+    """A copy of the repository's site as a clean checkout has it; returns its docs folder."""
+    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("_build", "browse"))
+    shutil.copy(REPO / "refs.bib", root / "refs.bib")
+    return root / "docs"
+
+
+def build_site(root: Path, builder: str, **kwargs: Any) -> SphinxTestApp:
+    """Build the site copied under *root* with *builder*; the app, cleaned up."""
+    docs = root / "docs"
+    app = SphinxTestApp(builder, srcdir=docs, builddir=docs / "_build", **kwargs)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[SphinxTestApp, Path]:
+    """The real site built to HTML once per test session (in parallel, nitpicky)."""
+    root = tmp_path_factory.mktemp("site")
+    copy_site(root)
+    app = build_site(root, "html", parallel=2, confoverrides={"nitpicky": True})
+    return app, Path(app.outdir)

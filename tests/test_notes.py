@@ -1,22 +1,18 @@
 """The user's 52 notes: every word on the site, every paper in its place, a complete bibliography.
 
-The site is built once for the module, from a copy of ``docs/`` and
-``refs.bib`` as a clean checkout has them.
+The site is built once for the session (``conftest.site``), from a copy of
+``docs/`` and ``refs.bib`` as a clean checkout has them.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pybtex.errors
-import pytest
 from bs4 import BeautifulSoup
 from pybtex.database import parse_file
-from sphinx.testing.util import SphinxTestApp
 
 from conftest import REPO, warnings_of
 from paper_directive.exporter import export_readme
@@ -31,25 +27,6 @@ FIELD_COUNTS = {
     "image-generation": 2,
     "others": 3,
 }
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Iterator[tuple[SphinxTestApp, Path]]:
-    root = tmp_path_factory.mktemp("site")
-    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("_build", "browse"))
-    shutil.copy(REPO / "refs.bib", root / "refs.bib")
-    app = SphinxTestApp(
-        "html",
-        srcdir=root / "docs",
-        builddir=root / "docs" / "_build",
-        parallel=2,
-        confoverrides={"nitpicky": True},
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    yield app, root / "docs" / "_build" / "html"
 
 
 def page(outdir: Path, docname: str) -> BeautifulSoup:
