@@ -90,3 +90,10 @@ def locale(session: nox.Session) -> None:
     """Refresh the message catalogs after changing a label or a warning."""
     session.install("babel")
     session.run("python", "tools/update_locale.py")
+
+
+@nox.session
+def benchmark(session: nox.Session) -> None:
+    """Print build times and memory for synthetic sites (no pass/fail)."""
+    session.install(".[docs]")
+    session.run("python", "tools/benchmark.py", *session.posargs)

@@ -3,10 +3,10 @@
 The HTML tests elsewhere read the built pages with BeautifulSoup; they cannot
 tell whether the JavaScript runs.  Sphinx 9.0's Chinese search, for one,
 writes a page that stays on "正在搜索中" forever, and a BibTeX block can have
-a copy button that copies nothing.  Here the site is built once for the
-module, from a copy of ``docs/`` and ``refs.bib`` as a clean checkout has
-them, served over HTTP (the search page fetches ``searchindex.js``, the
-clipboard needs a secure origin, and neither works from ``file://``), and
+a copy button that copies nothing.  Here the site that ``conftest.site``
+builds once for the session, from a copy of ``docs/`` and ``refs.bib`` as a
+clean checkout has them, is served over HTTP (the search page fetches every
+result's page for its summary, which Chromium refuses from ``file://``) and
 driven by Debian's Chromium through Playwright.  Nothing reaches the network.
 """
 
@@ -27,7 +27,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import REPO, need_tool, warnings_of
+from conftest import need_tool
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -47,35 +47,24 @@ INSIGHT_PURPLE = "rgb(130, 80, 223)"
 #: how long a search may take before the page counts as stuck
 SEARCH_TIMEOUT_MS = 15_000
 RAFT = ("papers/raft", "teed2020raft")
+HREFS = "links => links.map(a => a.getAttribute('href'))"
 
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="session", autouse=True)
 def _need_a_browser() -> None:
-    """Check for the tools before the minute-long build: skip locally, fail under CI."""
+    """Check for the tools before the site is built: skip locally, fail under CI.
+
+    Session-scoped, as ``conftest.site`` is, so that pytest runs it first.
+    """
     need_tool(chromium_path() is not None, "Chromium is not installed (apt-get install chromium)")
     need_tool(
         importlib.util.find_spec("playwright") is not None,
         "Playwright is not installed (pip install -e '.[tests]')",
     )
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The HTML of the real site, built without a warning; returns the output folder."""
-    root = tmp_path_factory.mktemp("browser-site")
-    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("_build", "browse"))
-    shutil.copy(REPO / "refs.bib", root / "refs.bib")
-    app = SphinxTestApp("html", srcdir=root / "docs", builddir=root / "docs" / "_build", parallel=2)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert warnings_of(app) == ""
-    return root / "docs" / "_build" / "html"
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -98,9 +87,10 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def base_url(site: Path) -> Iterator[str]:
+def base_url(site: tuple[SphinxTestApp, Path]) -> Iterator[str]:
     """The site served over HTTP on a free port of 127.0.0.1, from a thread."""
-    handler = functools.partial(QuietHandler, directory=str(site))
+    _app, outdir = site
+    handler = functools.partial(QuietHandler, directory=str(outdir))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -186,15 +176,13 @@ def search(page: Page, console: Console, query: str) -> set[str]:
     return {urlsplit(href).path.removesuffix(".html") for href in links.evaluate_all(HREFS)}
 
 
-HREFS = "links => links.map(a => a.getAttribute('href'))"
-
-
 @pytest.fixture(scope="module")
-def article_texts(site: Path) -> dict[str, str]:
+def article_texts(site: tuple[SphinxTestApp, Path]) -> dict[str, str]:
     """Each page's article text without blanks, by docname: what the search indexes."""
+    _app, outdir = site
     texts = {}
-    for html in site.rglob("*.html"):
-        docname = html.relative_to(site).with_suffix("").as_posix()
+    for html in outdir.rglob("*.html"):
+        docname = html.relative_to(outdir).with_suffix("").as_posix()
         soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
         article = soup.select_one("article[role=main]")
         if docname not in ("search", "genindex") and article is not None:
