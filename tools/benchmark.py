@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from notes_factory import write_notes  # noqa: E402
+from notes_factory import write_notes
 
 
 def build(root: Path, *extra: str) -> tuple[float, float]:
