@@ -7,6 +7,7 @@ and the PDF and EPUB settings.  The extension that does the work is
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 project = "brief_paper_reading"
@@ -55,7 +56,13 @@ html_title = "brief_paper_reading · 论文阅读笔记"
 html_search_language = "zh"
 # jieba's user dictionary of the notes' domain words (重参数化, 光流估计, 插帧, ...), so
 # that they are indexed whole; Sphinx reads the path relative to the working directory.
-html_search_options = {"dict": str(Path(__file__).parent / "_search" / "jieba_dict.txt")}
+_search_dict = Path(__file__).parent / "_search" / "jieba_dict.txt"
+html_search_options = {
+    "dict": str(_search_dict),
+    # not read by Sphinx: a changed dictionary changes this value, and a
+    # changed HTML setting makes Sphinx re-index every page
+    "dict_sha256": hashlib.sha256(_search_dict.read_bytes()).hexdigest(),
+}
 copybutton_exclude = ".linenos, .gp"
 
 # --- PDF (LaTeX through xelatex and latexmk) -------------------------------

@@ -155,11 +155,12 @@ def test_export_of_the_site_gives_the_seed_back(seed_text):
 
 def test_refs_bib_is_complete_and_every_key_resolves(site):
     app, _outdir = site
+    strict = pybtex.errors.strict
     pybtex.errors.set_strict_mode(True)  # any warning of the parser raises
     try:
         bib = parse_file(str(REPO / "refs.bib"), bib_format="bibtex")
     finally:
-        pybtex.errors.set_strict_mode(False)
+        pybtex.errors.set_strict_mode(strict)
     assert len(bib.entries) == 52
     keys = {record.key for record in app.env.domains["paper"].papers.values()}
     assert keys == set(bib.entries), "every page's key resolves and no entry is unused"
