@@ -76,9 +76,9 @@ def parse_fields(value: Iterable[Any]) -> tuple[FieldSpec, ...]:
 
 
 def find_field(fields: Sequence[FieldSpec], text: str) -> FieldSpec | None:
-    """The configured field that *text* names, by name or slug, ignoring case."""
+    """The configured field that *text* names: by name or slug, ignoring case and spacing."""
     wanted = text.strip().casefold()
     for spec in fields:
-        if wanted in (spec.name.casefold(), spec.slug):
+        if wanted in (spec.name.casefold(), spec.slug) or slugify(wanted) == spec.slug:
             return spec
     return None

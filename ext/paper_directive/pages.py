@@ -13,6 +13,7 @@ domain after reading (:mod:`.transforms`).
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,16 +79,21 @@ def scan_sources(srcdir: Path, config: Config) -> list[ScannedPage]:
 
 
 def discovered_fields(pages: Iterable[ScannedPage]) -> list[dict[str, str]]:
-    """Fields named by the pages, for sites that configure none: by name."""
-    names: dict[str, str] = {}
+    """Fields named by the pages, for sites that configure none, by name.
+
+    Pages may write a field as ``Base Model`` or ``base-model``; the name
+    shown is the spelling most pages use, preferring one that is not the slug.
+    """
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for page in pages:
         slug = slugify(page.field_text)
-        if slug and slug not in names:
-            names[slug] = page.field_text
-    return [
-        {"name": name, "slug": slug}
-        for slug, name in sorted(names.items(), key=lambda i: i[1].casefold())
-    ]
+        if slug:
+            spellings[slug][page.field_text] += 1
+    fields = []
+    for slug, counts in spellings.items():
+        name = min(counts, key=lambda text: (text == slug, -counts[text], text))
+        fields.append({"name": name, "slug": slug})
+    return sorted(fields, key=lambda field: field["name"].casefold())
 
 
 def _rst_escape(text: str) -> str:
