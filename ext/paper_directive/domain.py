@@ -174,7 +174,11 @@ class PaperDomain(Domain):
 
     @property
     def fields(self) -> tuple[FieldSpec, ...]:
-        return parse_fields(self.env.config.paper_fields)
+        # read once per process: the setting cannot change during a build
+        cached = self.__dict__.get("_fields")
+        if cached is None:
+            cached = self.__dict__["_fields"] = parse_fields(self.env.config.paper_fields)
+        return cast(tuple[FieldSpec, ...], cached)
 
     def field_docname(self, slug: str) -> str:
         return f"{self.env.config.paper_pages_dir}/fields/{slug or UNFILED_SLUG}"
