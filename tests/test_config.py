@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import warnings_of
 
+from conftest import warnings_of
 from paper_directive.fields import FieldSpec, find_field, parse_fields, slugify
 
 
