@@ -131,4 +131,5 @@ epub_publisher = "brief_paper_reading"
 # EPUB wants a BCP 47 tag: epubcheck rejects Sphinx's "zh_CN"
 epub_language = "zh-CN"
 epub_show_urls = "no"
-epub_exclude_files = ["search.html"]
+# Sphinx keeps a backup of its build info when the settings changed between two builds
+epub_exclude_files = ["search.html", ".buildinfo.bak"]
