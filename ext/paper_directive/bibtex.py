@@ -15,11 +15,13 @@ that plain BibTeX and author-year styles print it as the publisher does.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+from pybtex.plugin import find_plugin
 from pybtex.richtext import Text
 
 if TYPE_CHECKING:
@@ -71,9 +73,17 @@ def bibliography_entries(env: BuildEnvironment) -> Mapping[str, Entry]:
     return domain.bibdata.data.entries  # type: ignore[no-any-return]
 
 
+@functools.cache
+def _text_backend() -> Any:
+    # looked up once: pybtex's render_as() searches the installed entry
+    # points on every call, which made derived pages cost seconds
+    return find_plugin("pybtex.backends", "text")()
+
+
+@functools.lru_cache(maxsize=4096)
 def latex_to_text(value: str) -> str:
     """Plain Unicode text of a BibTeX value: braces dropped, accents decoded."""
-    return str(Text.from_latex(value).render_as("text"))
+    return str(Text.from_latex(value).render(_text_backend()))
 
 
 def person_name(person: Person) -> str:

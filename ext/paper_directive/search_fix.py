@@ -1,12 +1,15 @@
-"""Make the Chinese search page work on Sphinx releases before 9.1.1.
+"""Chinese search that works and starts fast, on the Sphinx releases we support.
 
-Sphinx's Chinese search language stems Latin words with the English
-stemmer, but its ``language_data.js`` then says
-``window.Stemmer = ChineseStemmer``, a class that does not exist: the
-search page stays on "正在搜索中" forever, with ``ChineseStemmer is not
-defined`` in the browser console.  This registers the same search
-language with the English stemmer's code inlined and named correctly,
-only where the bug is present.
+Two things in Sphinx's Chinese search language are mended here:
+
+- Before Sphinx 9.1.1 it stems Latin words with the English stemmer but its
+  ``language_data.js`` says ``window.Stemmer = ChineseStemmer``, a class that
+  does not exist: the search page stays on "正在搜索中" forever, with
+  ``ChineseStemmer is not defined`` in the browser console.  Where that bug
+  is present, the English stemmer's code is inlined and named correctly.
+- Without ``html_search_options["dict"]`` it loads jieba's own main
+  dictionary a second time, as a user dictionary: 349,046 words added one
+  by one, seconds of every build, for nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ if TYPE_CHECKING:
 _MINIFIED_JS = Path(sphinx.search.__file__).resolve().parent / "minified-js"
 
 
+def has_stemmer_bug() -> bool:
+    stemmer = SearchChinese.js_stemmer_rawcode
+    return bool(stemmer) and not stemmer.startswith(SearchChinese.language_name.lower())
+
+
 def _english_stemmer_code() -> str:
     return "\n".join(
         (
@@ -33,19 +41,19 @@ def _english_stemmer_code() -> str:
     )
 
 
-class FixedSearchChinese(SearchChinese):
-    """Sphinx's Chinese search, with stemmer code that defines what it names."""
+class PaperSearchChinese(SearchChinese):
+    """Sphinx's Chinese search without the duplicate dictionary load (and stemmer bug)."""
 
-    # Without a raw stemmer file, Sphinx writes this code as it is.
-    js_stemmer_rawcode = ""
-    js_stemmer_code = _english_stemmer_code()
+    if has_stemmer_bug():
+        # Without a raw stemmer file, Sphinx writes this code as it is.
+        js_stemmer_rawcode = ""
+        js_stemmer_code = _english_stemmer_code()
 
-
-def has_stemmer_bug() -> bool:
-    stemmer = SearchChinese.js_stemmer_rawcode
-    return bool(stemmer) and not stemmer.startswith(SearchChinese.language_name.lower())
+    def __init__(self, options: dict[str, str]) -> None:
+        # an empty path makes SearchChinese skip loading a user dictionary;
+        # jieba's main dictionary is loaded by jieba itself anyway
+        super().__init__({**options, "dict": options.get("dict") or ""})
 
 
 def register(app: Sphinx) -> None:
-    if has_stemmer_bug():
-        app.add_search_language(FixedSearchChinese)
+    app.add_search_language(PaperSearchChinese)
