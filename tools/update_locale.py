@@ -42,7 +42,17 @@ def main() -> None:
     for language in LANGUAGES:
         po = LOCALE / language / "LC_MESSAGES" / f"{CATALOG}.po"
         if po.exists():
-            pybabel("update", "-i", str(pot), "-o", str(po), "-l", language, "--no-fuzzy-matching")
+            pybabel(
+                "update",
+                "-i",
+                str(pot),
+                "-o",
+                str(po),
+                "-l",
+                language,
+                "--no-fuzzy-matching",
+                "--ignore-obsolete",
+            )
         else:
             pybabel("init", "-i", str(pot), "-o", str(po), "-l", language)
         pybabel("compile", "-i", str(po), "-o", str(po.with_suffix(".mo")), "-l", language)

@@ -168,8 +168,9 @@ class PaperDirective(_PaperSiteDirective):
         return text
 
     def _field(self, text: str) -> str:
+        """The slug of the paper's field; a paper without a known field is listed as unfiled."""
         if not text:
-            return ""
+            return UNFILED_SLUG
         spec = find_field(self.domain.fields, text)
         if spec is None:
             names = ", ".join(s.name for s in self.domain.fields) or __("(none configured)")
@@ -179,7 +180,7 @@ class PaperDirective(_PaperSiteDirective):
                 text,
                 names,
             )
-            return ""
+            return UNFILED_SLUG
         return spec.slug
 
     def _order(self, text: str) -> int | None:
@@ -202,16 +203,17 @@ class PaperDirective(_PaperSiteDirective):
             scanned = scan_paper_options(path.read_text(encoding="utf-8"), path.suffix)
         except OSError:
             return
-        scanned_field = (
-            find_field(self.domain.fields, scanned.options.get("field", "")) if scanned else None
-        )
-        if (scanned_field.slug if scanned_field else "") != field:
+        listed_in: str | None = None  # the field page the scan put the paper on
+        if scanned is not None:
+            spec = find_field(self.domain.fields, scanned.options.get("field", ""))
+            listed_in = spec.slug if spec else UNFILED_SLUG
+        if listed_in != field:
             self.warn(
                 "scan",
                 __(
-                    "this paper's field could not be read before the build, so its field page "
-                    "misses it; write the options as ':name: value' lines right after the "
-                    "directive's first line"
+                    "this paper could not be read before the build, so its field page misses "
+                    "it; put the paper directive at the top level of the page, with its options "
+                    "as ':name: value' lines right after its first line"
                 ),
             )
 

@@ -24,7 +24,7 @@ class PaperRecord(NamedTuple):
     year: int | None
     #: Empty when the link is missing or not http(s).
     link: str
-    #: The configured field's slug, or "" when the field is unknown.
+    #: The configured field's slug, or "unfiled" when the page names no known field.
     field: str
     #: The field exactly as written on the page, for messages and exports.
     field_text: str

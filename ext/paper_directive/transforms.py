@@ -191,13 +191,11 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
         fields += _field(_("Title"), [title])
         if record.year is not None:
             fields += _field(_("Year"), str(record.year))
-        if record.field:
-            field_page = self.domain.field_docname(record.field)
-            fields += _field(
-                _("Field"), [_doc_ref(field_page, self.field_name(record.field), docname)]
-            )
-        elif record.field_text:
-            fields += _field(_("Field"), record.field_text)
+        spec = find_field(self.domain.fields, record.field)
+        # an unknown field keeps the author's words, linked to the "Unfiled" page
+        label = spec.name if spec else (record.field_text or _("Unfiled"))
+        field_page = self.domain.field_docname(record.field)
+        fields += _field(_("Field"), [_doc_ref(field_page, label, docname)])
         if record.key:
             fields += _field(_("Key"), [nodes.literal(record.key, record.key)])
         fields += extra
