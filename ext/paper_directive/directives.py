@@ -24,11 +24,10 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id
 
 from . import nodes as paper_nodes
-from .domain import UNFILED_SLUG, PaperDomain, _, __
+from .domain import PaperDomain, _, __
 from .downloads import ALL_BIB, PAPERS_JSON, download_link
-from .fields import find_field
+from .fields import UNFILED_SLUG, find_field, listed_field
 from .model import InsightRecord, PaperRecord
-from .source_scan import scan_paper_options
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -198,15 +197,8 @@ class PaperDirective(_PaperSiteDirective):
         (:mod:`.source_scan`); a directive written in a form that reading
         does not understand would be missing from its field page.
         """
-        path = self.env.doc2path(self.docname)
-        try:
-            scanned = scan_paper_options(path.read_text(encoding="utf-8"), path.suffix)
-        except OSError:
-            return
-        listed_in: str | None = None  # the field page the scan put the paper on
-        if scanned is not None:
-            spec = find_field(self.domain.fields, scanned.options.get("field", ""))
-            listed_in = spec.slug if spec else UNFILED_SLUG
+        scanned = self.domain.scanned_pages.get(self.docname)
+        listed_in = listed_field(self.domain.fields, scanned.field_text) if scanned else None
         if listed_in != field:
             self.warn(
                 "scan",

@@ -34,8 +34,15 @@ from .bibtex import (
     format_entry,
     short_authors,
 )
-from .fields import FieldSpec, parse_fields
-from .model import InsightRecord, PaperRecord, PaperSummary, Reference, newest_first
+from .fields import UNFILED_SLUG, FieldSpec, parse_fields
+from .model import (
+    InsightRecord,
+    PaperRecord,
+    PaperSummary,
+    Reference,
+    ScannedPage,
+    newest_first,
+)
 from .roles import PaperReferenceRole
 
 if TYPE_CHECKING:
@@ -116,6 +123,9 @@ class PaperDomain(Domain):
     data_version = 1
     #: Documents whose sources were deleted since the last build (not pickled).
     removed_docnames: set[str] = set()  # noqa: RUF012
+    #: What the scan before this build read of each paper's page (not pickled):
+    #: the field pages were written from it.
+    scanned_pages: dict[str, ScannedPage] = {}  # noqa: RUF012
 
     # --- the per-document tables -------------------------------------------
 
@@ -453,10 +463,6 @@ class PaperDomain(Domain):
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         for key, record in self.index.by_key.items():
             yield key, record.title, "paper", record.docname, record.node_id, 1
-
-
-#: Slug of the field page that collects papers whose field is not configured.
-UNFILED_SLUG = "unfiled"
 
 
 def year_then_title(summary: PaperSummary) -> tuple[Any, ...]:

@@ -23,8 +23,8 @@ from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
 from .bibtex import entry_authors, format_entries, format_entry, latex_to_text
-from .domain import UNFILED_SLUG, PaperDomain
-from .fields import FieldSpec
+from .domain import PaperDomain
+from .fields import UNFILED_SLUG, FieldSpec
 
 if TYPE_CHECKING:
     from pybtex.database import Entry

@@ -14,6 +14,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+#: Slug of the field page that lists papers whose field is missing or not configured.
+UNFILED_SLUG = "unfiled"
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -82,3 +85,9 @@ def find_field(fields: Sequence[FieldSpec], text: str) -> FieldSpec | None:
         if wanted in (spec.name.casefold(), spec.slug) or slugify(wanted) == spec.slug:
             return spec
     return None
+
+
+def listed_field(fields: Sequence[FieldSpec], text: str) -> str:
+    """The slug of the field page a paper with ``:field: text`` is listed on."""
+    spec = find_field(fields, text) if text else None
+    return spec.slug if spec else UNFILED_SLUG

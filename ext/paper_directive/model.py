@@ -69,6 +69,16 @@ class PaperSummary(NamedTuple):
     venue: str
 
 
+class ScannedPage(NamedTuple):
+    """What the scan before a build learns of one paper's page: enough to place it in the site."""
+
+    docname: str
+    title: str
+    year: int | None
+    #: The ``:field:`` option as written.
+    field_text: str
+
+
 def newest_first(year: int | None, title: str, docname: str) -> tuple[bool, int, str, str]:
     """The order of a field's papers: newest year first, undated last, then by title."""
     return (year is None, -(year or 0), title.casefold(), docname)

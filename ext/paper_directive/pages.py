@@ -15,17 +15,16 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from sphinx.project import Project
 from sphinx.util import logging
 
 from .directives import plausible_year
-from .domain import UNFILED_SLUG, _
-from .fields import FieldSpec, find_field, parse_fields, slugify
-from .model import newest_first
+from .domain import PaperDomain, _
+from .fields import UNFILED_SLUG, FieldSpec, listed_field, parse_fields, slugify
+from .model import ScannedPage, newest_first
 from .source_scan import scan_paper_options
 
 if TYPE_CHECKING:
@@ -36,17 +35,6 @@ logger = logging.getLogger(__name__)
 
 #: First line of every generated page; only files that start with it are ever deleted.
 GENERATED_MARKER = ".. This page is written by paper_directive at every build; edits are lost."
-
-
-@dataclass(frozen=True)
-class ScannedPage:
-    """What the scan learns of one paper's page: enough to place it in the site."""
-
-    docname: str
-    title: str
-    year: int | None
-    #: The option as written.
-    field_text: str
 
 
 def scan_sources(srcdir: Path, config: Config) -> list[ScannedPage]:
@@ -145,8 +133,7 @@ def generated_pages(config: Config, pages: list[ScannedPage]) -> dict[str, str]:
     members: dict[str, list[ScannedPage]] = {spec.slug: [] for spec in fields}
     members[UNFILED_SLUG] = []
     for page in pages:
-        spec = find_field(fields, page.field_text) if page.field_text else None
-        members[spec.slug if spec else UNFILED_SLUG].append(page)
+        members[listed_field(fields, page.field_text)].append(page)
     for group in members.values():
         group.sort(key=lambda p: newest_first(p.year, p.title, p.docname))
 
@@ -209,6 +196,11 @@ def generate(app: Sphinx) -> None:
             subtype="config",
         )
     root = Path(app.srcdir) / config.paper_pages_dir
-    pages = generated_pages(config, scan_sources(Path(app.srcdir), config))
+    scanned = scan_sources(Path(app.srcdir), config)
+    # kept for the paper directives, which check that the scan placed them;
+    # parallel readers are forked after this and inherit it
+    domain = cast(PaperDomain, app.env.domains["paper"])
+    domain.scanned_pages = {page.docname: page for page in scanned}
+    pages = generated_pages(config, scanned)
     for relative in write_pages(root, pages):
         logger.verbose("paper_directive: wrote %s/%s", config.paper_pages_dir, relative)

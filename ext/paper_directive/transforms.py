@@ -19,7 +19,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import docname_join, logging
 
 from . import nodes as paper_nodes
-from .domain import UNFILED_SLUG, PaperDomain, PaperLinks, _, __
+from .domain import PaperDomain, PaperLinks, _, __
 from .downloads import download_link, field_bib_path, paper_bib_path
 from .fields import find_field
 from .model import PaperRecord, PaperSummary
@@ -354,7 +354,6 @@ def note_bibliography_dependency(app: Any, doctree: nodes.document) -> None:
 
 
 __all__ = [
-    "UNFILED_SLUG",
     "BibliographyNoteLinks",
     "ExpandPaperPlaceholders",
     "PaperPageTitle",
