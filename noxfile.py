@@ -93,7 +93,11 @@ def locale(session: nox.Session) -> None:
 
 
 @nox.session
-def benchmark(session: nox.Session) -> None:
-    """Print build times and memory for synthetic sites (no pass/fail)."""
+def bench(session: nox.Session) -> None:
+    """Build times, memory and page sizes of synthetic sites against the floor (no pass/fail).
+
+    ``nox -s bench -- --sizes 52 500 2000 5000``; the figures also go to
+    bench-results.json.  Not run in CI: the tests run it once at a tiny size.
+    """
     session.install(".[docs]")
     session.run("python", "tools/benchmark.py", *session.posargs)

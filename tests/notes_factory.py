@@ -1,4 +1,4 @@
-"""A synthetic but realistic notes project, for tests and the benchmark.
+"""A synthetic but realistic notes project, for the tests.
 
 Papers are spread over fields and years, name each other with the
 ``paper`` role and ``:related:``, carry tags and insights, and all have

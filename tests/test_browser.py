@@ -178,7 +178,12 @@ def search(page: Page, console: Console, query: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def article_texts(site: tuple[SphinxTestApp, Path]) -> dict[str, str]:
-    """Each page's article text without blanks, by docname: what the search indexes."""
+    """Each page's article text without blanks, by docname: what the search indexes.
+
+    Elements of class ``no-search`` are left out, as Sphinx leaves them out
+    of the index: the lists that repeat other pages' text (insight copies,
+    paper lists, links), so that a search finds each note on its own page.
+    """
     _app, outdir = site
     texts = {}
     for html in outdir.rglob("*.html"):
@@ -186,6 +191,8 @@ def article_texts(site: tuple[SphinxTestApp, Path]) -> dict[str, str]:
         soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
         article = soup.select_one("article[role=main]")
         if docname not in ("search", "genindex") and article is not None:
+            for repeated in article.select(".no-search"):
+                repeated.decompose()
             texts[docname] = re.sub(r"\s+", "", article.get_text())
     return texts
 
@@ -217,6 +224,16 @@ def test_a_chinese_search_finishes_and_lists_every_page_that_has_the_word(
     # matches: docs/_search/jieba_dict.txt must name the word (and, for 光流
     # inside 光流估计, the shorter word as well)
     assert {docname for docname, text in article_texts.items() if word in text} <= found
+
+
+def test_a_search_finds_an_insight_on_its_note_not_on_the_insights_page(
+    page: Page, console: Console, article_texts: dict[str, str]
+) -> None:
+    # a word of D2LV's insight ("低估了暴力的威力"), which the insights page repeats
+    assert "暴力" in article_texts["papers/d2lv"]
+    found = search(page, console, "暴力")
+    assert "papers/d2lv" in found
+    assert "browse/insights" not in found
 
 
 def test_a_latin_search_finds_its_paper(page: Page, console: Console) -> None:

@@ -1,83 +1,314 @@
-"""Build-speed benchmark: prints figures, asserts nothing.
+"""Build-speed benchmark: prints figures and writes them as JSON, asserts nothing.
 
-Builds synthetic notes projects (tests/notes_factory.py) with the real
-theme and measures, in one run so the ratios are comparable on a shared,
-noisy machine: a clean serial build, a clean ``-j 2`` build, an unchanged
-rebuild, and a rebuild after editing one note, plus the peak memory of
-each build process.  Run it as ``nox -s benchmark`` (or with ``--sizes``).
+For each size it writes synthetic notes shaped like the real ones
+(:mod:`bench_corpus`) and builds, each build a whole ``sphinx-build``
+process:
+
+- the site (the project's ``conf.py``, furo, the extension): a clean
+  ``-j 1`` build, a clean ``-j 2`` build (its output compared with the
+  serial one), then, on the serial output, a rebuild with no change, after
+  editing one note's text, after moving one note to another field (checked
+  on both field pages) and after changing one ``refs.bib`` entry;
+- the floor: the same notes as plain MyST, ``basic`` theme, no sidebar, no
+  extension;
+- the stock site (plain MyST, stock furo, no extension), at sizes up to
+  ``--stock-max`` only: it grows with the square of the notes.
+
+Ratios are to the floor of the same size, measured in the same run, because
+the machines are shared and noisy.  Run it as ``nox -s bench``, or
+``nox -s bench -- --sizes 52 500 2000 5000``.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import filecmp
+import json
+import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from notes_factory import write_notes
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_corpus import make_notes, write_site
+
+DEFAULT_SIZES = (52, 500, 2000)
 
 
-def build(root: Path, *extra: str) -> tuple[float, float]:
-    """One sphinx-build in its own process: (seconds, peak MiB of that process)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+@dataclass
+class Build:
+    """One sphinx-build process."""
+
+    seconds: float
+    peak_mib: float
+    #: HTML pages written (new or changed modification time).
+    pages_written: int = 0
+    ok: bool = True
+
+
+@dataclass
+class SizeFigures:
+    notes: int
+    builds: dict[str, Build] = field(default_factory=dict)
+    paper_page_kib: dict[str, float] = field(default_factory=dict)
+    output_mib: float = 0.0
+    largest_page_kib: float = 0.0
+    largest_page: str = ""
+    parallel_identical: bool | None = None
+    parallel_differences: list[str] = field(default_factory=list)
+    field_move_correct: bool | None = None
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # users' Pythons keep compiled modules; without them every build
+    # process would spend seconds compiling the same imports again
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def sphinx_build(srcdir: Path, outdir: Path, doctrees: Path, *extra: str) -> Build:
+    """Run one build in its own process; time it and take its peak memory."""
+    before = _page_mtimes(outdir)
+    command = [
+        sys.executable, "-m", "sphinx", "-q", "-b", "html",
+        "-d", str(doctrees), *extra, str(srcdir), str(outdir),
+    ]  # fmt: skip
     start = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-q",
-            "-b",
-            "html",
-            *extra,
-            str(root),
-            str(root / "_build"),
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_child_env()
     )
+    assert process.stderr is not None
+    stderr = process.stderr.read()
+    _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+    ok = os.waitstatus_to_exitcode(status) == 0
+    if not ok:
+        print(stderr.decode(errors="replace")[-3000:], file=sys.stderr)
+    after = _page_mtimes(outdir)
+    written = sum(1 for page, mtime in after.items() if before.get(page) != mtime)
+    # ru_maxrss: KiB on Linux, the largest of the process and its waited-for children
+    return Build(seconds, usage.ru_maxrss / 1024, written, ok)
 
 
-def measure(count: int, theme: str) -> dict[str, tuple[float, float]]:
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "notes"
-        write_notes(root, count, theme=theme)
-        figures = {"clean -j1": build(root)}
-        shutil.rmtree(root / "_build")
-        figures["clean -j2"] = build(root, "-j", "2")
-        figures["unchanged"] = build(root)
-        page = root / "papers" / "p001.md"
-        page.write_text(page.read_text(encoding="utf-8") + "\n* 新的一条\n", encoding="utf-8")
-        figures["one note edited"] = build(root)
-        page.write_text(
-            page.read_text(encoding="utf-8").replace("Paper 001: A Study", "Paper 001: Retitled"),
-            encoding="utf-8",
+def _page_mtimes(outdir: Path) -> dict[str, int]:
+    if not outdir.is_dir():
+        return {}
+    return {str(p.relative_to(outdir)): p.stat().st_mtime_ns for p in outdir.rglob("*.html")}
+
+
+def _touch_later(path: Path) -> None:
+    # make sure the change is seen whatever the file system's time resolution
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def _tree_differences(left: Path, right: Path) -> list[str]:
+    """Files that differ between two output trees (build info aside)."""
+    differences: list[str] = []
+
+    def walk(comparison: filecmp.dircmp[str], prefix: str) -> None:
+        for name in comparison.left_only + comparison.right_only:
+            differences.append(prefix + name)
+        for name in comparison.diff_files:
+            if name != ".buildinfo":
+                differences.append(prefix + name)
+        for name, sub in comparison.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(left, right, ignore=[".buildinfo", ".buildinfo.bak"]), "")
+    # dircmp compares by stat signature first; confirm byte for byte
+    return [
+        d for d in differences
+        if not ((left / d).is_file() and (right / d).is_file()
+                and filecmp.cmp(left / d, right / d, shallow=False))
+    ]  # fmt: skip
+
+
+def _field_lists(outdir: Path, slug: str) -> str:
+    return (outdir / "browse" / "fields" / f"{slug}.html").read_text(encoding="utf-8")
+
+
+def measure_site(work: Path, count: int, figures: SizeFigures) -> None:
+    root = work / f"site-{count}"
+    srcdir = write_site(root, count, "site")
+    out, doctrees = root / "html", root / "doctrees"
+    figures.builds["clean -j1"] = sphinx_build(srcdir, out, doctrees)
+    figures.output_mib = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 2**20
+    pages = {p: p.stat().st_size for p in out.rglob("*.html")}
+    largest = max(pages, key=lambda p: pages[p])
+    figures.largest_page, figures.largest_page_kib = (
+        str(largest.relative_to(out)),
+        pages[largest] / 1024,
+    )
+    papers = sorted(s for p, s in pages.items() if p.parent.name == "papers")
+    figures.paper_page_kib = {
+        "median": papers[len(papers) // 2] / 1024,
+        "max": papers[-1] / 1024,
+        "p00001": (out / "papers" / "p00001.html").stat().st_size / 1024,
+    }
+
+    out2, doctrees2 = root / "html-j2", root / "doctrees-j2"
+    figures.builds["clean -j2"] = sphinx_build(srcdir, out2, doctrees2, "-j", "2")
+    figures.parallel_differences = _tree_differences(out, out2)[:20]
+    figures.parallel_identical = not figures.parallel_differences
+    shutil.rmtree(out2)
+    shutil.rmtree(doctrees2)
+
+    figures.builds["no change"] = sphinx_build(srcdir, out, doctrees)
+
+    page = srcdir / "papers" / "p00001.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n* 新加的一条笔记\n", encoding="utf-8")
+    _touch_later(page)
+    figures.builds["one note's text"] = sphinx_build(srcdir, out, doctrees)
+
+    notes = make_notes(count)
+    moved = notes[1]
+    old_slug = _slug(moved.field)
+    new_field = next(n.field for n in notes if n.field != moved.field)
+    text = page.read_text(encoding="utf-8").replace(
+        f":field: {moved.field}\n", f":field: {new_field}\n"
+    )
+    page.write_text(text, encoding="utf-8")
+    _touch_later(page)
+    figures.builds["one note's field"] = sphinx_build(srcdir, out, doctrees)
+    target = 'href="../../papers/p00001.html'
+    figures.field_move_correct = target not in _field_lists(
+        out, old_slug
+    ) and target in _field_lists(out, _slug(new_field))
+
+    bib = root / "refs.bib"
+    bib_text = bib.read_text(encoding="utf-8")
+    second = notes[2].key
+    bib.write_text(
+        bib_text.replace(
+            f"{{{second},\n  author = {{", f"{{{second},\n  author = {{Neuer, Autor and "
         )
-        figures["one title edited"] = build(root)
-        return figures
+    )
+    _touch_later(bib)
+    figures.builds["one refs.bib entry"] = sphinx_build(srcdir, out, doctrees)
+    shutil.rmtree(root)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def measure_reference(work: Path, count: int, flavour: str) -> Build:
+    root = work / f"{flavour}-{count}"
+    srcdir = write_site(root, count, flavour)
+    build = sphinx_build(srcdir, root / "html", root / "doctrees")
+    shutil.rmtree(root)
+    return build
+
+
+def warm_up(work: Path) -> None:
+    """One small build of each kind, so no figure pays for compiling modules."""
+    for flavour in ("site", "floor", "stock"):
+        measure_reference(work, 8, flavour)
+
+
+def run(sizes: list[int], stock_max: int, work: Path) -> list[SizeFigures]:
+    warm_up(work)
+    results = []
+    for count in sizes:
+        figures = SizeFigures(count)
+        figures.builds["floor"] = measure_reference(work, count, "floor")
+        if count <= stock_max:
+            figures.builds["stock furo"] = measure_reference(work, count, "stock")
+        measure_site(work, count, figures)
+        results.append(figures)
+        print_size(figures, results[0])
+    return results
+
+
+def print_size(figures: SizeFigures, smallest: SizeFigures) -> None:
+    floor = figures.builds["floor"].seconds
+    clean = figures.builds["clean -j1"].seconds
+    print(f"\n{figures.notes} notes  (ratios: to the floor; to this size's clean -j1 build)")
+    print(f"  {'build':22} {'seconds':>8} {'/floor':>7} {'/clean':>7} {'per note':>9} "
+          f"{'pages':>6} {'peak MiB':>9}")  # fmt: skip
+    for name, build in figures.builds.items():
+        flag = "" if build.ok else "  FAILED"
+        per_note = build.seconds / figures.notes * 1000
+        print(
+            f"  {name:22} {build.seconds:8.2f} {build.seconds / floor:7.2f} "
+            f"{build.seconds / clean:7.2f} {per_note:7.1f}ms {build.pages_written:6d} "
+            f"{build.peak_mib:9.0f}{flag}"
+        )
+    j2 = figures.builds["clean -j2"].seconds / clean
+    base_page = smallest.paper_page_kib["median"]
+    print(
+        f"  -j2/-j1 {j2:.2f}; -j2 output identical: {figures.parallel_identical}"
+        + (
+            f" (differs: {', '.join(figures.parallel_differences[:5])})"
+            if figures.parallel_differences
+            else ""
+        )
+    )
+    print(
+        f"  paper page: median {figures.paper_page_kib['median']:.1f} KiB "
+        f"({figures.paper_page_kib['median'] / base_page:.2f} x the {smallest.notes}-note site), "
+        f"max {figures.paper_page_kib['max']:.1f} KiB; largest page {figures.largest_page} "
+        f"{figures.largest_page_kib:.0f} KiB; output {figures.output_mib:.1f} MiB"
+    )
+    print(f"  field change on both field pages: {figures.field_move_correct}")
+
+
+def summary(results: list[SizeFigures]) -> dict[str, Any]:
+    """The targets of issue 7, as ratios of this run's figures."""
+    out: dict[str, Any] = {}
+    smallest = results[0]
+    for figures in results:
+        b = figures.builds
+        clean = b["clean -j1"].seconds
+        out[str(figures.notes)] = {
+            "clean/floor": b["clean -j1"].seconds / b["floor"].seconds,
+            "j2/j1": b["clean -j2"].seconds / clean,
+            "no change/clean": b["no change"].seconds / clean,
+            "one note's text/clean": b["one note's text"].seconds / clean,
+            "per note ms": clean / figures.notes * 1000,
+            "paper page/smallest site's": figures.paper_page_kib["median"]
+            / smallest.paper_page_kib["median"],
+            "peak MiB": b["clean -j1"].peak_mib,
+        }
+    return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[52, 150])
-    parser.add_argument("--theme", default="furo")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument(
+        "--stock-max", type=int, default=500, help="largest size built with stock furo"
+    )
+    parser.add_argument(
+        "--json", type=Path, default=Path("bench-results.json"), help="where to write the figures"
+    )
+    parser.add_argument(
+        "--work", type=Path, default=None, help="folder for the sites (default: a temporary one)"
+    )
     args = parser.parse_args()
-    print(f"theme {args.theme}; seconds (ratio to the clean serial build), peak MiB")
-    for count in args.sizes:
-        figures = measure(count, args.theme)
-        base = figures["clean -j1"][0]
-        print(f"\n{count} papers")
-        for name, (seconds, mib) in figures.items():
-            print(f"  {name:18} {seconds:7.2f} s  ({seconds / base:5.2f})  {mib:7.0f} MiB")
+    with tempfile.TemporaryDirectory(prefix="paper-bench-") as tmp:
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        results = run(sorted(args.sizes), args.stock_max, work)
+    report = {
+        "sizes": [asdict(figures) for figures in results],
+        "summary": summary(results),
+        "python": sys.version.split()[0],
+    }
+    args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print("\nsummary (targets: clean/floor <= 1.5 at 2,000; j2/j1 <= 0.75; no change < 0.05; "
+          "one note's text < 0.10; paper page <= 1.2)")  # fmt: skip
+    for size, row in report["summary"].items():
+        print(f"  {size:>6}: " + ", ".join(f"{k} {v:.2f}" for k, v in row.items()))
+    print(f"\nfigures written to {args.json}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sphinx.util.fileutil import copy_asset_file
 
-from . import downloads, latex_output, search_fix
+from . import bibliography_cache, downloads, gc_freeze, latex_output, navigation, search_fix
 from . import nodes as paper_nodes
 from .directives import (
     FieldsToctree,
@@ -73,6 +73,10 @@ def _remove_stale_pages(app: Sphinx, exception: Exception | None) -> None:
         Path(builder.get_outfilename(docname)).unlink(missing_ok=True)
 
 
+def _remember_builder(app: Sphinx) -> None:
+    cast(PaperDomain, app.env.domains["paper"]).builder = app.builder
+
+
 def _add_css(app: Sphinx) -> None:
     """The paper card's and insights' style, for HTML builders (EPUB included) only.
 
@@ -90,9 +94,11 @@ def _add_css(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
+    bibliography_cache.register(app)
 
     app.add_config_value("paper_fields", [], "env", types=[list, tuple])
     app.add_config_value("paper_pages_dir", "browse", "env", types=[str])
+    app.add_config_value("paper_index_page_max", 300, "env", types=[int])
 
     app.add_domain(PaperDomain)
     app.add_directive("paper", PaperDirective)
@@ -109,6 +115,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     search_fix.register(app)
     latex_output.register(app)
     downloads.register(app)
+    navigation.register(app)
+    gc_freeze.register(app)
 
     app.add_transform(PaperPageTitle)
     app.add_post_transform(BibliographyNoteLinks)
@@ -118,6 +126,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", derive_fields)
     app.connect("builder-inited", generate)
     app.connect("builder-inited", _add_css)
+    app.connect("builder-inited", _remember_builder)
     app.connect("doctree-read", note_bibliography_dependency)
     app.connect("env-get-outdated", _note_removed)
     app.connect("env-get-updated", _outdated_renderings)

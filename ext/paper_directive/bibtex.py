@@ -17,7 +17,7 @@ from __future__ import annotations
 import codecs
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
@@ -207,8 +207,3 @@ def format_entry(key: str, entry: Entry) -> str:
         lines.append(f"  {field} = {{{_latex_non_ascii(values[field])}}}{comma}")
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def format_entries(entries: Iterable[tuple[str, Entry]]) -> str:
-    """Several entries, sorted by key, separated by blank lines."""
-    return "\n".join(format_entry(key, entry) for key, entry in sorted(entries))

@@ -338,10 +338,13 @@ class PaperListDirective(_PlaceholderDirective):
 
 
 class PaperLinksIndexDirective(_PlaceholderDirective):
-    """``paper-links``: the cross-reference index of the whole site."""
+    """``paper-links``: the cross-reference index of the site, or of one ``:year:``."""
+
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {"year": directives.unchanged}
 
     def run(self) -> list[Node]:
-        return self.placeholder(paper_nodes.paper_links_index(), ("links", ""))
+        year = str(self.options.get("year") or "").strip()
+        return self.placeholder(paper_nodes.paper_links_index(year=year), ("links", year))
 
 
 class PaperDownloadsDirective(_PaperSiteDirective):
@@ -357,7 +360,13 @@ class PaperDownloadsDirective(_PaperSiteDirective):
 
 
 class PaperInsightsDirective(_PlaceholderDirective):
-    """``paper-insights``: every insight, grouped by paper."""
+    """``paper-insights``: every insight grouped by paper, or those of one ``:year:``.
+
+    ``:year: none`` shows the insights of pages that hold no paper.
+    """
+
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {"year": directives.unchanged}
 
     def run(self) -> list[Node]:
-        return self.placeholder(paper_nodes.paper_insights(), ("insights", ""))
+        year = str(self.options.get("year") or "").strip()
+        return self.placeholder(paper_nodes.paper_insights(year=year), ("insights", year))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Iterable, Iterator, Mapping, Set
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, cast
 
 from docutils import nodes
@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
+    from .navigation import SiteNavigation
+
 CATALOG = "paper_directive"
 _ = get_translation(CATALOG)
 __ = get_translation(CATALOG, "console")
@@ -59,6 +61,16 @@ logger = logging.getLogger(__name__)
 
 #: A placeholder's dependency on derived data: (view name, argument).
 Dependency = tuple[str, str]
+#: The insights of one page: its paper (None on a page without one), the page, the insights.
+InsightGroup = tuple[PaperSummary | None, str, tuple[InsightRecord, ...]]
+InsightGroups = tuple[InsightGroup, ...]
+#: The ``:year:`` of the insights shown on no year's page: those of pages without a paper.
+NO_PAPER = "none"
+
+
+def year_label(year: int | None) -> str:
+    """How a year is named in page names and placeholders: ``2021``, or ``unknown``."""
+    return str(year) if year is not None else "unknown"
 
 
 class _PaperDomainData(TypedDict):
@@ -96,13 +108,21 @@ class PaperMeta(NamedTuple):
 
 
 class _Index(NamedTuple):
-    """Derived views over the domain data, rebuilt whenever the data changes."""
+    """Derived views over the domain data, rebuilt whenever the data changes.
+
+    Each is built in one pass over the papers, so that what a page asks for
+    costs in proportion to what it shows, not to the size of the site.
+    """
 
     by_key: dict[str, PaperRecord]
     summaries: dict[str, PaperSummary]
     #: key → docnames of the notes that reference it, with the role.
     cited_by: dict[str, set[str]]
     related_by: dict[str, set[str]]
+    #: field slug → its papers, newest first (the field page's order).
+    by_field: dict[str, tuple[PaperSummary, ...]]
+    #: docname → its place in its field's tuple.
+    field_position: dict[str, int]
 
 
 class PaperDomain(Domain):
@@ -126,6 +146,10 @@ class PaperDomain(Domain):
     #: What the scan before this build read of each paper's page (not pickled):
     #: the field pages were written from it.
     scanned_pages: dict[str, ScannedPage] = {}  # noqa: RUF012
+    #: The sidebar's navigation of this build (not pickled), made once the pages are read.
+    navigation: SiteNavigation | None = None
+    #: The builder of this build (not pickled): links are made as it spells them.
+    builder: Builder | None = None
 
     # --- the per-document tables -------------------------------------------
 
@@ -196,7 +220,9 @@ class PaperDomain(Domain):
     # --- derived views -----------------------------------------------------
 
     def _forget_index(self) -> None:
-        self.__dict__.pop("_index", None)
+        for derived in ("_index", "_years", "_site_order"):
+            self.__dict__.pop(derived, None)
+        self.navigation = None
 
     @property
     def index(self) -> _Index:
@@ -225,10 +251,17 @@ class PaperDomain(Domain):
         for record in self.papers.values():
             for key in record.related:
                 related_by[key].add(record.docname)
-        return _Index(by_key, summaries, dict(cited_by), dict(related_by))
+        grouped: dict[str, list[PaperSummary]] = defaultdict(list)
+        for summary in summaries.values():
+            grouped[summary.field].append(summary)
+        by_field = {
+            slug: tuple(sorted(group, key=year_then_title)) for slug, group in grouped.items()
+        }
+        position = {s.docname: i for group in by_field.values() for i, s in enumerate(group)}
+        return _Index(by_key, summaries, dict(cited_by), dict(related_by), by_field, position)
 
-    def bib_entries(self) -> dict[str, Entry]:
-        return dict(bibliography_entries(self.env))
+    def bib_entries(self) -> Mapping[str, Entry]:
+        return bibliography_entries(self.env)
 
     @staticmethod
     def _summarise(record: PaperRecord, entry: Entry | None) -> PaperSummary:
@@ -250,23 +283,33 @@ class PaperDomain(Domain):
 
     def site_order(self, summary: PaperSummary) -> tuple[Any, ...]:
         """Fields in their configured order, newest year first, then by title."""
-        slugs = [spec.slug for spec in self.fields]
-        field_rank = slugs.index(summary.field) if summary.field in slugs else len(slugs)
-        return (field_rank, *year_then_title(summary))
+        ranks = self.__dict__.get("_site_order")
+        if ranks is None:
+            ranks = self.__dict__["_site_order"] = {s.slug: i for i, s in enumerate(self.fields)}
+        return (ranks.get(summary.field, len(ranks)), *year_then_title(summary))
 
     def all_papers(self) -> tuple[PaperSummary, ...]:
         return tuple(sorted(self.index.summaries.values(), key=self.site_order))
 
     def field_papers(self, slug: str) -> tuple[PaperSummary, ...]:
-        chosen = (s for s in self.index.summaries.values() if s.field == slug)
-        return tuple(sorted(chosen, key=year_then_title))
+        return self.index.by_field.get(slug, ())
+
+    def field_position(self, docname: str) -> int:
+        """Where the paper of *docname* stands in its field's list."""
+        return self.index.field_position[docname]
 
     def years(self) -> tuple[tuple[int | None, tuple[PaperSummary, ...]], ...]:
-        grouped: dict[int | None, list[PaperSummary]] = defaultdict(list)
-        for summary in self.index.summaries.values():
-            grouped[summary.year].append(summary)
-        order = sorted(grouped, key=lambda year: (year is None, -(year or 0)))
-        return tuple((year, tuple(sorted(grouped[year], key=self.site_order))) for year in order)
+        cached = self.__dict__.get("_years")
+        if cached is None:
+            grouped: dict[int | None, list[PaperSummary]] = defaultdict(list)
+            for summary in self.index.summaries.values():
+                grouped[summary.year].append(summary)
+            order = sorted(grouped, key=lambda year: (year is None, -(year or 0)))
+            cached = tuple(
+                (year, tuple(sorted(grouped[year], key=self.site_order))) for year in order
+            )
+            self.__dict__["_years"] = cached
+        return cast(tuple[tuple[int | None, tuple[PaperSummary, ...]], ...], cached)
 
     def links(self, docname: str) -> PaperLinks | None:
         """The papers a note references and is referenced by, both ways."""
@@ -313,9 +356,32 @@ class PaperDomain(Domain):
             unknown_related=tuple(k for k in record.related if k not in self.index.by_key),
         )
 
-    def all_insights(
-        self,
-    ) -> tuple[tuple[PaperSummary | None, str, tuple[InsightRecord, ...]], ...]:
+    def year_papers(self, label: str) -> tuple[PaperSummary, ...]:
+        """The papers of one year, by its :func:`year_label`, in site order."""
+        return next((found for year, found in self.years() if year_label(year) == label), ())
+
+    def links_rows(self, year: str = "") -> tuple[PaperLinks, ...]:
+        """The papers (of one year, or all) that have links to or from other notes."""
+        papers = self.year_papers(year) if year else self.all_papers()
+        rows = (self.links(s.docname) for s in papers)
+        return tuple(
+            row
+            for row in rows
+            if row is not None and (row.cites or row.cited_by or row.related or row.related_by)
+        )
+
+    def insight_groups(self, year: str = "") -> InsightGroups:
+        """The insights of the papers of one year (:data:`NO_PAPER`: of pages with no paper)."""
+        groups = self.all_insights()
+        if not year:
+            return groups
+        if year == NO_PAPER:
+            return tuple(group for group in groups if group[0] is None)
+        return tuple(
+            group for group in groups if group[0] is not None and year_label(group[0].year) == year
+        )
+
+    def all_insights(self) -> InsightGroups:
         """Every insight, grouped by the paper of its page, in site order."""
         groups = []
         for docname, records in self.insights.items():
@@ -323,7 +389,7 @@ class PaperDomain(Domain):
                 summary = self.index.summaries.get(docname)
                 groups.append((summary, docname, tuple(records)))
 
-        def order(group: tuple[PaperSummary | None, str, tuple[InsightRecord, ...]]) -> Any:
+        def order(group: InsightGroup) -> Any:
             summary, docname, _records = group
             return (summary is None, self.site_order(summary) if summary else (), docname)
 
@@ -350,11 +416,15 @@ class PaperDomain(Domain):
         if kind == "years":
             return self.years()
         if kind == "links":
-            return tuple(self.links(s.docname) for s in self.all_papers())
+            return self.links_rows(argument)
         if kind == "insights":
-            return self.all_insights()
+            return self.insight_groups(argument)
         if kind == "count":
             return self.count(argument)
+        if kind in ("nav", "nav-papers"):
+            from .navigation import navigation_view
+
+            return navigation_view(self, argument)
         if kind == "bib":
             entries = self.bib_entries()
             return (
@@ -365,11 +435,20 @@ class PaperDomain(Domain):
 
     # --- incremental builds ------------------------------------------------
 
-    def digest(self, docname: str) -> str:
-        """A digest of every derived fact *docname* shows."""
+    def digest(self, docname: str, seen: dict[Dependency, bytes] | None = None) -> str:
+        """A digest of every derived fact *docname* shows.
+
+        *seen* keeps the digest of each view across calls: views shared by
+        many pages (the navigation, a field's list) are then computed once.
+        """
+        seen = {} if seen is None else seen
         sha = hashlib.sha256()
         for dependency in sorted(self.dependencies.get(docname, ())):
-            sha.update(repr((dependency, _stable(self.view(dependency)))).encode())
+            part = seen.get(dependency)
+            if part is None:
+                view = _stable(self.view(dependency))
+                part = seen[dependency] = hashlib.sha256(repr((dependency, view)).encode()).digest()
+            sha.update(part)
         return sha.hexdigest()
 
     def outdated_renderings(self) -> list[str]:
@@ -379,10 +458,11 @@ class PaperDomain(Domain):
         """
         changed = []
         rendered = self.data["rendered"]
+        seen: dict[Dependency, bytes] = {}
         for docname in sorted(self.dependencies):
             if docname not in self.env.all_docs:
                 continue
-            digest = self.digest(docname)
+            digest = self.digest(docname, seen)
             if rendered.get(docname) != digest:
                 rendered[docname] = digest
                 changed.append(docname)
@@ -423,10 +503,6 @@ class PaperDomain(Domain):
         node: pending_xref,
         contnode: nodes.Element,
     ) -> nodes.reference | None:
-        if typ == "anchor":
-            # links the extension itself makes: "docname#node_id"
-            todocname, _sep, node_id = target.partition("#")
-            return make_refnode(builder, fromdocname, todocname, node_id, contnode)
         summary = self.paper_by_key(target)
         if summary is None:
             logger.warning(

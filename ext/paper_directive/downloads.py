@@ -15,14 +15,21 @@ knows how a page's URL relates to the site's root.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
-from .bibtex import entry_authors, format_entries, format_entry, latex_to_text
+from .bibtex import (
+    entry_authors,
+    entry_fingerprint,
+    format_entry,
+    latex_to_text,
+)
 from .domain import PaperDomain
 from .fields import UNFILED_SLUG, FieldSpec
 
@@ -60,27 +67,36 @@ def _fields(domain: PaperDomain) -> list[FieldSpec]:
     return fields
 
 
-def bibtex_files(domain: PaperDomain) -> dict[str, str]:
-    """Every BibTeX download, by path under the site's root."""
+def formatted_entries(domain: PaperDomain) -> dict[str, str]:
+    """The normalised BibTeX of every paper's entry, by key: formatted once, used by every file."""
     entries = domain.bib_entries()
+    keys = {s.key for s in domain.all_papers() if s.key in entries}
+    return {key: format_entry(key, entries[key]) for key in sorted(keys)}
 
-    def cited(keys: list[str]) -> list[tuple[str, Entry]]:
-        return [(key, entries[key]) for key in keys if key in entries]
 
-    papers = cited([s.key for s in domain.all_papers()])
-    files = {ALL_BIB: format_entries(papers)}
+def bibtex_files(domain: PaperDomain, formatted: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every BibTeX download, by path under the site's root."""
+    texts = formatted_entries(domain) if formatted is None else formatted
+
+    def joined(keys: Iterable[str]) -> str:
+        # sorted by key, separated by blank lines
+        return "\n".join(texts[key] for key in sorted(set(keys)) if key in texts)
+
+    files = {ALL_BIB: joined(texts)}
     for spec in _fields(domain):
-        members = cited([s.key for s in domain.field_papers(spec.slug)])
-        files[field_bib_path(spec.slug)] = format_entries(members)
-    for key, entry in papers:
-        files[paper_bib_path(key)] = format_entry(key, entry)
+        files[field_bib_path(spec.slug)] = joined(s.key for s in domain.field_papers(spec.slug))
+    for key, text in texts.items():
+        files[paper_bib_path(key)] = text
     return files
 
 
-def papers_record(app: Sphinx, domain: PaperDomain) -> dict[str, Any]:
+def papers_record(
+    app: Sphinx, domain: PaperDomain, formatted: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """The content of papers.json."""
     builder = app.builder
     entries = domain.bib_entries()
+    texts = formatted_entries(domain) if formatted is None else formatted
     fields = {spec.slug: spec for spec in _fields(domain)}
     papers = []
     for summary in domain.all_papers():
@@ -101,7 +117,9 @@ def papers_record(app: Sphinx, domain: PaperDomain) -> dict[str, Any]:
                 "referenced_by": [s.key for s in links.cited_by] if links else [],
                 "insights": len(domain.insights.get(summary.docname, ())),
                 "url": builder.get_target_uri(summary.docname) + "#" + record.node_id,
-                "record": _bib_record(record.key, entry) if entry is not None else None,
+                "record": _bib_record(record.key, entry, texts.get(record.key))
+                if entry is not None
+                else None,
             }
         )
     return {
@@ -124,7 +142,7 @@ def papers_record(app: Sphinx, domain: PaperDomain) -> dict[str, Any]:
     }
 
 
-def _bib_record(key: str, entry: Entry) -> dict[str, Any]:
+def _bib_record(key: str, entry: Entry, bibtex: str | None) -> dict[str, Any]:
     fields = entry.fields
 
     def plain(name: str) -> str | None:
@@ -142,7 +160,7 @@ def _bib_record(key: str, entry: Entry) -> dict[str, Any]:
         if fields.get("archiveprefix", "").lower() == "arxiv"
         else None,
         "url": fields.get("url"),
-        "bibtex": format_entry(key, entry),
+        "bibtex": bibtex if bibtex is not None else format_entry(key, entry),
         "bibtex_url": paper_bib_path(key),
     }
 
@@ -154,16 +172,47 @@ def _write_if_changed(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+#: Where the digest of what the downloads were last written from is kept.
+SIGNATURE = f"{BIB_DIR}/.inputs.sha256"
+
+
+def inputs_signature(app: Sphinx, domain: PaperDomain) -> str:
+    """A digest of everything the downloads are made from.
+
+    Formatting every entry three times (the whole file, its field's, its
+    own) costs more than anything else an unchanged rebuild does; with
+    this digest unchanged, the files on disk are already right.
+    """
+    sha = hashlib.sha256()
+    config = app.config
+    extension = app.extensions["paper_directive"].version
+    sha.update(repr((app.builder.name, config.project, config.language, extension)).encode())
+    sha.update(repr(domain.fields).encode())
+    for docname in sorted(domain.papers):
+        sha.update(repr(domain.papers[docname]).encode())
+    for docname in sorted(domain.references):
+        sha.update(repr((docname, [r.key for r in domain.references[docname]])).encode())
+    for docname in sorted(domain.insights):
+        sha.update(repr((docname, len(domain.insights[docname]))).encode())
+    for key, entry in sorted(domain.bib_entries().items()):
+        sha.update(repr((key, entry_fingerprint(entry))).encode())
+    return sha.hexdigest()
+
+
 def write_downloads(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: write the downloads; drop those of deleted papers."""
     if exception is not None or not makes_downloads(app):
         return
     domain = cast(PaperDomain, app.env.domains["paper"])
     outdir = Path(app.outdir)
-    files = bibtex_files(domain)
-    files[PAPERS_JSON] = (
-        json.dumps(papers_record(app, domain), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-    )
+    signature = inputs_signature(app, domain)
+    stamp = outdir / SIGNATURE
+    if (outdir / PAPERS_JSON).is_file() and stamp.is_file() and stamp.read_text() == signature:
+        return
+    formatted = formatted_entries(domain)
+    files = bibtex_files(domain, formatted)
+    record = papers_record(app, domain, formatted)
+    files[PAPERS_JSON] = json.dumps(record, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
     for relative, text in files.items():
         _write_if_changed(outdir / relative, text)
     bib_dir = outdir / BIB_DIR
@@ -171,6 +220,7 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         for path in bib_dir.rglob("*.bib"):
             if path.relative_to(outdir).as_posix() not in files:
                 path.unlink()
+    _write_if_changed(stamp, signature)
 
 
 def resolve_download_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:

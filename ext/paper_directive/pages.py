@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, cast
 from sphinx.project import Project
 from sphinx.util import logging
 
+from .bibtex import bibliography_entries
 from .directives import plausible_year
-from .domain import PaperDomain, _
+from .domain import NO_PAPER, PaperDomain, _, year_label
 from .fields import UNFILED_SLUG, FieldSpec, listed_field, parse_fields, slugify
 from .model import ScannedPage, newest_first
 from .source_scan import scan_paper_options
@@ -115,8 +116,8 @@ def years_page(pages: list[ScannedPage]) -> str:
     parts = [GENERATED_MARKER, "", ":orphan:", "", ".. _paper-years:", ""]
     parts.append(_heading(_("Papers by year"), "="))
     for year in years:
-        label = str(year) if year is not None else _("Year unknown")
-        parts += [_heading(label, "-"), ".. paper-list::", f"   :year: {year or 'unknown'}", ""]
+        label = year_label(year)
+        parts += [_heading(_year_title(label), "-"), ".. paper-list::", f"   :year: {label}", ""]
     return "\n".join(parts)
 
 
@@ -127,7 +128,99 @@ def _index_page(label: str, title: str, body: list[str]) -> str:
     )
 
 
-def generated_pages(config: Config, pages: list[ScannedPage]) -> dict[str, str]:
+def _toctree(entries: Iterable[str]) -> list[str]:
+    return [".. toctree::", "   :maxdepth: 1", "", *(f"   {entry}" for entry in entries), ""]
+
+
+def _year_labels(pages: list[ScannedPage]) -> list[str]:
+    years = sorted({page.year for page in pages}, key=lambda y: (y is None, -(y or 0)))
+    return [year_label(year) for year in years]
+
+
+def _year_title(label: str) -> str:
+    return _("Year unknown") if label == "unknown" else label
+
+
+def bibliography_letter(key: str) -> str:
+    """The page of the split bibliography a key is listed on: its first letter, or ``other``."""
+    first = key[:1].lower()
+    return first if "a" <= first <= "z" else "other"
+
+
+def _bibliography_filter(letter: str) -> str:
+    # sphinxcontrib-bibtex's filter language; its % is a case-blind regex search
+    return 'not key % "^[a-z]"' if letter == "other" else f'key % "^{letter}"'
+
+
+def single_index_pages(pages: list[ScannedPage]) -> dict[str, str]:
+    """The year, cross-reference, insight and bibliography pages, one page each."""
+    return {
+        "years.rst": years_page(pages),
+        "references.rst": _index_page(
+            "paper-references", _("Cross-references"), [".. paper-links::"]
+        ),
+        "insights.rst": _index_page("paper-insights", _("Insights"), [".. paper-insights::"]),
+        "bibliography.rst": _index_page(
+            "paper-bibliography",
+            _("Bibliography"),
+            [".. paper-downloads::", "", ".. bibliography::", "   :all:"],
+        ),
+    }
+
+
+def split_index_pages(pages: list[ScannedPage], bib_keys: Iterable[str]) -> dict[str, str]:
+    """The same indices for a large site: a page per year, the bibliography a page per letter.
+
+    Each overview page keeps its name (links to it stay valid) and leads to
+    its parts through a toctree, so the sidebar, the PDF and search see them.
+    """
+    labels = _year_labels(pages)
+    out: dict[str, str] = {}
+    for name, title, directive, intro in (
+        ("years", _("Papers by year"), "paper-list", []),
+        ("references", _("Cross-references"), "paper-links", []),
+        (
+            "insights",
+            _("Insights"),
+            "paper-insights",
+            [f".. paper-insights::\n   :year: {NO_PAPER}", ""],
+        ),
+    ):
+        out[f"{name}.rst"] = _index_page(
+            f"paper-{name}", title, [*intro, *_toctree(f"{name}/{label}" for label in labels)]
+        )
+        for label in labels:
+            out[f"{name}/{label}.rst"] = _index_page(
+                f"paper-{name}-{label}",
+                _year_title(label),
+                [f".. {directive}::", f"   :year: {label}"],
+            )
+    letters = sorted(
+        {bibliography_letter(key) for key in bib_keys},
+        key=lambda letter: (letter == "other", letter),
+    )
+    out["bibliography.rst"] = _index_page(
+        "paper-bibliography",
+        _("Bibliography"),
+        [".. paper-downloads::", "", *_toctree(f"bibliography/{letter}" for letter in letters)],
+    )
+    for letter in letters:
+        prefix = "#" if letter == "other" else letter.upper()
+        out[f"bibliography/{letter}.rst"] = _index_page(
+            f"paper-bibliography-{letter}",
+            _("Other") if letter == "other" else letter.upper(),
+            [
+                ".. bibliography::",
+                f"   :filter: {_bibliography_filter(letter)}",
+                f"   :labelprefix: {prefix}",
+            ],
+        )
+    return out
+
+
+def generated_pages(
+    config: Config, pages: list[ScannedPage], bib_keys: Iterable[str] = ()
+) -> dict[str, str]:
     """Every generated page, by path relative to the pages folder."""
     fields = parse_fields(config.paper_fields)
     members: dict[str, list[ScannedPage]] = {spec.slug: [] for spec in fields}
@@ -141,16 +234,10 @@ def generated_pages(config: Config, pages: list[ScannedPage]) -> dict[str, str]:
     if members[UNFILED_SLUG]:
         unfiled = FieldSpec(_("Unfiled"), UNFILED_SLUG, _("Papers whose field is not configured."))
         out[f"fields/{UNFILED_SLUG}.rst"] = field_page(unfiled, members[UNFILED_SLUG])
-    out["years.rst"] = years_page(pages)
-    out["references.rst"] = _index_page(
-        "paper-references", _("Cross-references"), [".. paper-links::"]
-    )
-    out["insights.rst"] = _index_page("paper-insights", _("Insights"), [".. paper-insights::"])
-    out["bibliography.rst"] = _index_page(
-        "paper-bibliography",
-        _("Bibliography"),
-        [".. paper-downloads::", "", ".. bibliography::", "   :all:"],
-    )
+    if len(pages) > config.paper_index_page_max:
+        out.update(split_index_pages(pages, bib_keys))
+    else:
+        out.update(single_index_pages(pages))
     return out
 
 
@@ -201,6 +288,7 @@ def generate(app: Sphinx) -> None:
     # parallel readers are forked after this and inherit it
     domain = cast(PaperDomain, app.env.domains["paper"])
     domain.scanned_pages = {page.docname: page for page in scanned}
-    pages = generated_pages(config, scanned)
+    bib_keys = bibliography_entries(app.env).keys()
+    pages = generated_pages(config, scanned, bib_keys)
     for relative in write_pages(root, pages):
         logger.verbose("paper_directive: wrote %s/%s", config.paper_pages_dir, relative)

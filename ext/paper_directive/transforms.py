@@ -9,7 +9,7 @@ which runs after these transforms and knows how each builder spells a URI.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
@@ -17,17 +17,26 @@ from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import docname_join, logging
+from sphinx.util.nodes import make_refnode
 
 from . import nodes as paper_nodes
-from .domain import PaperDomain, PaperLinks, _, __
+from .domain import NO_PAPER, PaperDomain, PaperLinks, _, __
 from .downloads import download_link, field_bib_path, paper_bib_path
 from .fields import find_field
 from .model import PaperRecord, PaperSummary
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
+    from sphinx.builders import Builder
 
 logger = logging.getLogger(__name__)
+
+#: Sphinx leaves elements of this class out of the search index.  Given to
+#: what repeats facts of other pages (lists of papers, links between notes,
+#: the insights collection, the bibliography, the BibTeX of the cite block):
+#: a search then finds each note once, on its own page, instead of on every
+#: page that lists it, and the index does not grow with each listing.
+NO_SEARCH = "no-search"
 
 
 class PaperPageTitle(SphinxTransform):
@@ -55,30 +64,30 @@ class PaperPageTitle(SphinxTransform):
         self.document.note_implicit_target(section, section)
 
 
-def _anchor_ref(docname: str, node_id: str, text: str, refdoc: str) -> addnodes.pending_xref:
-    """A link to one spot of one page, resolved by the paper domain."""
-    ref = addnodes.pending_xref(
-        "",
-        refdomain="paper",
-        reftype="anchor",
-        reftarget=f"{docname}#{node_id}",
-        refexplicit=True,
-        refdoc=refdoc,
-    )
-    ref += nodes.inline(text, text)
-    return ref
+class _Links:
+    """Links from one page (*refdoc*) to papers and pages of the site.
 
+    The targets are known when the placeholders are expanded, so links are
+    made as the builder spells them, at once, rather than left as pending
+    cross-references for Sphinx's resolver to look up one by one: the lists
+    of the index pages hold thousands of them.
+    """
 
-def _paper_ref(summary: PaperSummary, refdoc: str) -> addnodes.pending_xref:
-    return _anchor_ref(summary.docname, summary.node_id, summary.title, refdoc)
+    def __init__(self, builder: Builder, refdoc: str) -> None:
+        self.builder = builder
+        self.refdoc = refdoc
 
+    def anchor(self, docname: str, node_id: str, text: str) -> nodes.reference:
+        """A link to one spot of one page."""
+        return make_refnode(self.builder, self.refdoc, docname, node_id, nodes.inline(text, text))
 
-def _doc_ref(docname: str, text: str, refdoc: str) -> addnodes.pending_xref:
-    ref = addnodes.pending_xref(
-        "", refdomain="std", reftype="doc", reftarget="/" + docname, refexplicit=True, refdoc=refdoc
-    )
-    ref += nodes.inline(text, text)
-    return ref
+    def paper(self, summary: PaperSummary) -> nodes.reference:
+        return self.anchor(summary.docname, summary.node_id, summary.title)
+
+    def doc(self, docname: str, text: str) -> nodes.reference:
+        """A link to a whole page, as Sphinx's ``doc`` role makes it."""
+        inner = nodes.inline(text, text, classes=["doc"])
+        return make_refnode(self.builder, self.refdoc, docname, None, inner)
 
 
 def _joined(items: Iterable[Node], separator: str = ", ") -> list[Node]:
@@ -90,13 +99,15 @@ def _joined(items: Iterable[Node], separator: str = ", ") -> list[Node]:
     return out
 
 
-def _field(name: str, body: list[Node] | str) -> nodes.field:
+def _field(name: str, body: list[Node] | str, *classes: str) -> nodes.field:
     paragraph = nodes.paragraph()
     if isinstance(body, str):
         paragraph += nodes.Text(body)
     else:
         paragraph += body
-    return nodes.field("", nodes.field_name(name, name), nodes.field_body("", paragraph))
+    field = nodes.field("", nodes.field_name(name, name), nodes.field_body("", paragraph))
+    field["classes"].extend(classes)
+    return field
 
 
 class ExpandPaperPlaceholders(SphinxPostTransform):
@@ -109,17 +120,25 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
     def domain(self) -> PaperDomain:
         return cast(PaperDomain, self.env.domains["paper"])
 
+    def links(self, refdoc: str) -> _Links:
+        builder = self.domain.builder
+        assert builder is not None, "set at builder-inited"
+        return _Links(builder, refdoc)
+
     def run(self, **kwargs: Any) -> None:
-        for card in list(self.document.findall(paper_nodes.paper_card)):
-            card.replace_self(self.card(card))
-        for listing in list(self.document.findall(paper_nodes.paper_list)):
-            listing.replace_self(self.paper_list(listing))
-        for index in list(self.document.findall(paper_nodes.paper_links_index)):
-            index.replace_self(self.links_index(index))
-        for insights in list(self.document.findall(paper_nodes.paper_insights)):
-            insights.replace_self(self.insights(insights))
-        for count in list(self.document.findall(paper_nodes.paper_count)):
-            count.replace_self(nodes.Text(str(self.domain.count(count["field"]))))
+        expanders: dict[type[Node], Callable[[Any], list[Node]]] = {
+            paper_nodes.paper_card: self.card,
+            paper_nodes.paper_list: self.paper_list,
+            paper_nodes.paper_links_index: self.links_index,
+            paper_nodes.paper_insights: self.insights,
+            paper_nodes.paper_count: self.count,
+        }
+        # one walk over the page finds every kind of placeholder
+        for node in list(self.document.findall(lambda n: type(n) in expanders)):
+            cast(nodes.Element, node).replace_self(expanders[type(node)](node))
+
+    def count(self, node: paper_nodes.paper_count) -> list[Node]:
+        return [nodes.Text(str(self.domain.count(node["field"])))]
 
     # --- a paper's header ---------------------------------------------------
 
@@ -129,6 +148,7 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
 
     def card(self, card: paper_nodes.paper_card) -> list[Node]:
         docname = str(card["docname"])
+        links = self.links(docname)
         if card.get("duplicate"):
             return [self.metadata(card["record"], docname, [])]
         record = self.domain.papers[docname]
@@ -146,11 +166,11 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
                 {*meta.links.related, *meta.links.related_by}, key=self.domain.site_order
             )
             if related:
-                refs = [_paper_ref(s, docname) for s in related]
-                extra.append(_field(_("Related notes"), _joined(refs)))
+                refs = [links.paper(s) for s in related]
+                extra.append(_field(_("Related notes"), _joined(refs), NO_SEARCH))
             if meta.links.cited_by:
-                refs = [_paper_ref(s, docname) for s in meta.links.cited_by]
-                extra.append(_field(_("Referenced by"), _joined(refs)))
+                refs = [links.paper(s) for s in meta.links.cited_by]
+                extra.append(_field(_("Referenced by"), _joined(refs), NO_SEARCH))
         for key in meta.unknown_related:
             logger.warning(
                 __("unknown paper key %r in :related:; use the :key: of another paper's page"),
@@ -163,7 +183,9 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
         container += self.metadata(record, docname, extra)
         if meta.bibtex:
             container += nodes.rubric(_("Cite"), _("Cite"), classes=["paper-cite"])
-            block = nodes.literal_block(meta.bibtex, meta.bibtex, classes=["paper-bibtex"])
+            block = nodes.literal_block(
+                meta.bibtex, meta.bibtex, classes=["paper-bibtex", NO_SEARCH]
+            )
             block["language"] = "bibtex"
             container += block
             container += download_link(
@@ -195,7 +217,7 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
         # an unknown field keeps the author's words, linked to the "Unfiled" page
         label = spec.name if spec else (record.field_text or _("Unfiled"))
         field_page = self.domain.field_docname(record.field)
-        fields += _field(_("Field"), [_doc_ref(field_page, label, docname)])
+        fields += _field(_("Field"), [self.links(docname).doc(field_page, label)], NO_SEARCH)
         if record.key:
             fields += _field(_("Key"), [nodes.literal(record.key, record.key)])
         fields += extra
@@ -203,12 +225,12 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
 
     # --- lists of papers ----------------------------------------------------
 
-    def paper_item(self, summary: PaperSummary, refdoc: str, lead: str) -> nodes.list_item:
+    def paper_item(self, summary: PaperSummary, links: _Links, lead: str) -> nodes.list_item:
         paragraph = nodes.paragraph()
         if lead:
             paragraph += nodes.strong(lead, lead)
             paragraph += nodes.Text(" ")
-        paragraph += _paper_ref(summary, refdoc)
+        paragraph += links.paper(summary)
         byline = ", ".join(part for part in (summary.authors, summary.venue) if part)
         if byline:
             paragraph += nodes.Text(" — ")
@@ -217,16 +239,12 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
 
     def paper_list(self, node: paper_nodes.paper_list) -> list[Node]:
         """A field's papers led by their year, or a year's papers led by their field."""
-        refdoc = str(node["docname"])
+        links = self.links(str(node["docname"]))
         if node.get("field"):
             papers = self.domain.field_papers(str(node["field"]))
             leads = [str(s.year) if s.year is not None else "—" for s in papers]
         else:
-            wanted = str(node["year"])
-            papers = next(
-                (found for year, found in self.domain.years() if str(year or "unknown") == wanted),
-                (),
-            )
+            papers = self.domain.year_papers(str(node["year"]))
             leads = [self.field_name(s.field) for s in papers]
         count = _("Papers: %d") % len(papers)
         out: list[Node] = [nodes.paragraph(count, count, classes=["paper-count"])]
@@ -238,9 +256,9 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
                 )
             )
         if papers:
-            listing = nodes.bullet_list(classes=["paper-list"])
+            listing = nodes.bullet_list(classes=["paper-list", NO_SEARCH])
             listing += [
-                self.paper_item(s, refdoc, lead) for s, lead in zip(papers, leads, strict=True)
+                self.paper_item(s, links, lead) for s, lead in zip(papers, leads, strict=True)
             ]
             out.append(listing)
         return out
@@ -248,31 +266,32 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
     # --- the cross-reference index -----------------------------------------
 
     def links_index(self, node: paper_nodes.paper_links_index) -> list[Node]:
-        refdoc = str(node["docname"])
-        listing = nodes.definition_list(classes=["paper-links"])
-        for links in self.domain.view(("links", "")):
-            if links is None:
-                continue
-            listing += self.links_item(cast(PaperLinks, links), refdoc)
+        """Every paper with links to or from other notes (of one year, or of all)."""
+        links = self.links(str(node["docname"]))
+        rows = self.domain.view(("links", str(node.get("year", ""))))
+        if not rows:
+            text = _("No paper of these has links to other notes yet.")
+            return [nodes.paragraph(text, text, classes=["paper-count"])]
+        listing = nodes.definition_list(classes=["paper-links", NO_SEARCH])
+        listing += [self.links_item(row, links) for row in rows]
         return [listing]
 
-    def links_item(self, links: PaperLinks, refdoc: str) -> nodes.definition_list_item:
+    def links_item(self, row: PaperLinks, links: _Links) -> nodes.definition_list_item:
         term = nodes.term()
-        term += _paper_ref(links.paper, refdoc)
+        term += links.paper(row.paper)
         definition = nodes.definition()
-        related = sorted({*links.related, *links.related_by}, key=self.domain.site_order)
+        related = sorted({*row.related, *row.related_by}, key=self.domain.site_order)
         for label, papers in (
-            (_("References"), links.cites),
-            (_("Referenced by"), links.cited_by),
+            (_("References"), row.cites),
+            (_("Referenced by"), row.cited_by),
             (_("Related notes"), tuple(related)),
         ):
+            if not papers:
+                continue
             paragraph = nodes.paragraph()
             paragraph += nodes.strong(label, label)
             paragraph += nodes.Text(": ")
-            if papers:
-                paragraph += _joined(_paper_ref(s, refdoc) for s in papers)
-            else:
-                paragraph += nodes.Text("—")
+            paragraph += _joined(links.paper(s) for s in papers)
             definition += paragraph
         return nodes.definition_list_item("", term, definition)
 
@@ -280,24 +299,28 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
 
     def insights(self, node: paper_nodes.paper_insights) -> list[Node]:
         refdoc = str(node["docname"])
+        links = self.links(refdoc)
+        year = str(node.get("year", ""))
         out: list[Node] = []
         total = 0
-        for summary, docname, records in self.domain.all_insights():
+        for summary, docname, records in self.domain.view(("insights", year)):
             rubric = nodes.rubric(classes=["paper-insights-paper"])
             if summary is not None:
-                rubric += _paper_ref(summary, refdoc)
+                rubric += links.paper(summary)
             else:
-                rubric += _doc_ref(docname, docname, refdoc)
+                rubric += links.doc(docname, docname)
             out.append(rubric)
             for record in records:
                 total += 1
-                box = paper_nodes.insight(classes=["insight"])
+                box = paper_nodes.insight(classes=["insight", NO_SEARCH])
                 box += nodes.title(_("Insight"), _("Insight"))
                 box += [_moved(child, docname, refdoc) for child in record.body]
                 back = nodes.paragraph(classes=["insight-source"])
-                back += _anchor_ref(docname, record.node_id, _("in context"), refdoc)
+                back += links.anchor(docname, record.node_id, _("in context"))
                 box += back
                 out.append(box)
+        if year == NO_PAPER and not total:
+            return []  # the insights outside any paper's note, where there are none
         count = _("Insights: %d") % total
         return [nodes.paragraph(count, count, classes=["paper-count"]), *out]
 
@@ -325,10 +348,16 @@ class BibliographyNoteLinks(SphinxPostTransform):
     default_priority = 6
 
     def run(self, **kwargs: Any) -> None:
+        citations = list(self.document.findall(nodes.citation))
+        if not citations:
+            return
         cite: Any = self.env.domains["cite"]
         keys = {citation.citation_id: citation.key for citation in cite.citations}
         domain = cast(PaperDomain, self.env.domains["paper"])
-        for citation in self.document.findall(nodes.citation):
+        assert domain.builder is not None, "set at builder-inited"
+        links = _Links(domain.builder, self.env.current_document.docname)
+        for citation in citations:
+            citation["classes"].append(NO_SEARCH)
             key = next((keys[i] for i in citation["ids"] if i in keys), None)
             summary = domain.paper_by_key(key) if key else None
             if summary is None:
@@ -336,12 +365,7 @@ class BibliographyNoteLinks(SphinxPostTransform):
             paragraphs = [c for c in citation.children if isinstance(c, nodes.paragraph)]
             target: nodes.Element = paragraphs[-1] if paragraphs else citation
             target += nodes.Text(" ")
-            target += _anchor_ref(
-                summary.docname,
-                summary.node_id,
-                _("Reading note"),
-                str(citation.get("docname", "")) or self.env.current_document.docname,
-            )
+            target += links.anchor(summary.docname, summary.node_id, _("Reading note"))
 
 
 def note_bibliography_dependency(app: Any, doctree: nodes.document) -> None:
