@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sphinx.util.fileutil import copy_asset_file
 
-from . import bibliography_cache, downloads, gc_freeze, latex_output, navigation, search_fix
+from . import bibliography_cache, downloads, gc_tuning, latex_output, navigation, search_fix
 from . import nodes as paper_nodes
 from .directives import (
     FieldsToctree,
@@ -70,7 +70,10 @@ def _remove_stale_pages(app: Sphinx, exception: Exception | None) -> None:
         return
     domain = cast(PaperDomain, app.env.domains["paper"])
     for docname in getattr(domain, "removed_docnames", ()):
-        Path(builder.get_outfilename(docname)).unlink(missing_ok=True)
+        page = Path(builder.get_outfilename(docname))
+        page.unlink(missing_ok=True)
+        if page.parent.is_dir() and not any(page.parent.iterdir()):
+            page.parent.rmdir()
 
 
 def _remember_builder(app: Sphinx) -> None:
@@ -116,7 +119,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     latex_output.register(app)
     downloads.register(app)
     navigation.register(app)
-    gc_freeze.register(app)
+    gc_tuning.register(app)
 
     app.add_transform(PaperPageTitle)
     app.add_post_transform(BibliographyNoteLinks)

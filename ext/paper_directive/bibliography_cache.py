@@ -15,9 +15,10 @@ site has no ``cite`` references: tooltips only ever show on those.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sphinxcontrib.bibtex.domain import BibtexDomain
 
@@ -28,6 +29,18 @@ if TYPE_CHECKING:
 
 #: Key of the remembered formatting in the domain's data.
 _FORMATTED = "paper_formatted"
+
+
+class _Remembered(NamedTuple):
+    """A bibliography's formatted entries and what they were formatted from."""
+
+    settings: str
+    content: str
+    formatted: list[Any]
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()
 
 
 class CachingBibtexDomain(BibtexDomain):
@@ -41,31 +54,51 @@ class CachingBibtexDomain(BibtexDomain):
         tooltips_style: str,
     ) -> Iterable[tuple[Any, Any, Any]]:
         tooltips = tooltips and bool(self.citation_refs)
-        bibliography = self.bibliographies[bibliography_key]
-        signature = hashlib.sha256(
-            repr(
-                (
-                    bibliography.style,
-                    bibliography.labelprefix,
-                    bibliography.keyprefix,
-                    tooltips,
-                    tooltips_style,
-                    tuple(
-                        (key, entry_fingerprint(entry))
-                        for key, entry in self.get_sorted_entries(bibliography_key, docnames)
-                    ),
-                )
-            ).encode()
-        ).hexdigest()
-        remembered: dict[Any, tuple[str, list[Any]]] = self.data.setdefault(_FORMATTED, {})
+        remembered: dict[Any, _Remembered] = self.data.setdefault(_FORMATTED, {})
         hit = remembered.get(bibliography_key)
-        if hit is not None and hit[0] == signature:
-            return hit[1]
+        options = self._options(bibliography_key, docnames, tooltips, tooltips_style)
+        # first what costs nothing: the same options and files, unmodified
+        settings = _digest((options, self._file_times(bibliography_key)))
+        if hit is not None and hit.settings == settings:
+            return hit.formatted
+        # then each entry's content: a changed file may leave this bibliography alike
+        entries = self.get_sorted_entries(bibliography_key, docnames)
+        content = _digest((options, tuple((k, entry_fingerprint(e)) for k, e in entries)))
+        if hit is not None and hit.content == content:
+            remembered[bibliography_key] = hit._replace(settings=settings)
+            return hit.formatted
         formatted = list(
             super().get_formatted_entries(bibliography_key, docnames, tooltips, tooltips_style)
         )
-        remembered[bibliography_key] = (signature, formatted)
+        remembered[bibliography_key] = _Remembered(settings, content, formatted)
         return formatted
+
+    def _options(
+        self, bibliography_key: Any, docnames: list[str], tooltips: bool, tooltips_style: str
+    ) -> tuple[Any, ...]:
+        """What, besides the entries, decides a bibliography's formatting."""
+        bibliography = self.bibliographies[bibliography_key]
+        return (
+            bibliography.style,
+            bibliography.list_,
+            bibliography.enumtype,
+            bibliography.start,
+            bibliography.labelprefix,
+            bibliography.keyprefix,
+            ast.dump(bibliography.filter_),
+            tuple(bibliography.citation_nodes),
+            tuple(bibliography.keys),
+            tuple(self.citation_refs),
+            # the order of the documents only matters to cited entries
+            tuple(docnames) if self.citation_refs else (),
+            tooltips,
+            tooltips_style,
+        )
+
+    def _file_times(self, bibliography_key: Any) -> tuple[tuple[str, float], ...]:
+        files = self.bibdata.bibfiles
+        paths = self.bibliographies[bibliography_key].bibfiles
+        return tuple((str(path), files[path].mtime) for path in paths if path in files)
 
     def env_updated(self) -> Iterable[str]:
         updated = super().env_updated()

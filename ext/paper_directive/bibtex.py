@@ -73,6 +73,17 @@ def bibliography_entries(env: BuildEnvironment) -> Mapping[str, Entry]:
     return domain.bibdata.data.entries  # type: ignore[no-any-return]
 
 
+def bibliography_files(env: BuildEnvironment) -> tuple[tuple[str, float], ...]:
+    """The bibliography files sphinxcontrib-bibtex read, with their modification times.
+
+    It parses a file again exactly when its time changed, so equal times
+    mean equal entries.
+    """
+    domain: Any = env.domains["cite"]
+    files = domain.bibdata.bibfiles
+    return tuple(sorted((str(path), float(info.mtime)) for path, info in files.items()))
+
+
 @functools.cache
 def _text_backend() -> Any:
     # looked up once: pybtex's render_as() searches the installed entry

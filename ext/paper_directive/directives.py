@@ -251,13 +251,20 @@ class InsightDirective(_PaperSiteDirective):
 
 
 def _without_ids(body: list[Node]) -> list[Node]:
-    """Copies of *body* that can stand on another page: no ids to collide there."""
+    """Copies of *body* that can stand on another page: no ids to collide there.
+
+    Nor a reference to the page's document, which docutils' copies keep:
+    kept in the domain's data, it would pickle the whole page with it into
+    the environment, and again with every chunk of a parallel read.
+    """
     copies = []
     for child in body:
         copy = child.deepcopy()
-        for element in copy.findall(nodes.Element):
-            element["ids"] = []
-            element["names"] = []
+        for node in copy.findall():
+            node.document = None  # type: ignore[assignment]
+            if isinstance(node, nodes.Element):
+                node["ids"] = []
+                node["names"] = []
         copies.append(copy)
     return copies
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Set
-from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, NotRequired, TypedDict, cast
 
 from docutils import nodes
 from sphinx.domains import Domain, ObjType
@@ -28,6 +28,7 @@ from sphinx.util.nodes import make_refnode
 
 from .bibtex import (
     bibliography_entries,
+    bibliography_files,
     entry_authors,
     entry_fingerprint,
     entry_venue,
@@ -61,6 +62,8 @@ logger = logging.getLogger(__name__)
 
 #: A placeholder's dependency on derived data: (view name, argument).
 Dependency = tuple[str, str]
+#: A source's modification time and size, and what the scan read of it (None: no paper).
+ScanMemo = tuple[int, int, ScannedPage | None]
 #: The insights of one page: its paper (None on a page without one), the page, the insights.
 InsightGroup = tuple[PaperSummary | None, str, tuple[InsightRecord, ...]]
 InsightGroups = tuple[InsightGroup, ...]
@@ -79,6 +82,10 @@ class _PaperDomainData(TypedDict):
     insights: dict[str, list[InsightRecord]]
     dependencies: dict[str, set[Dependency]]
     rendered: dict[str, str]
+    #: The bibliography files (and times) the digests in ``rendered`` were made with.
+    bibliography_files: NotRequired[tuple[tuple[str, float], ...]]
+    #: What the scan before the last build read of each source, by its time and size.
+    scans: NotRequired[dict[str, ScanMemo]]
 
 
 class PaperLinks(NamedTuple):
@@ -150,6 +157,8 @@ class PaperDomain(Domain):
     navigation: SiteNavigation | None = None
     #: The builder of this build (not pickled): links are made as it spells them.
     builder: Builder | None = None
+    #: Whether any page was read (or removed) by this process (not pickled).
+    _changed: bool = False
 
     # --- the per-document tables -------------------------------------------
 
@@ -171,6 +180,7 @@ class PaperDomain(Domain):
 
     def note_paper(self, record: PaperRecord) -> bool:
         """Record the paper of a page; False if the page already has one."""
+        self._changed = True
         if record.docname in self.papers:
             return False
         self.papers[record.docname] = record
@@ -178,18 +188,22 @@ class PaperDomain(Domain):
         return True
 
     def note_reference(self, reference: Reference) -> None:
+        self._changed = True
         self.references.setdefault(reference.docname, []).append(reference)
         self.note_dependency(reference.docname, ("paper", reference.key))
 
     def note_insight(self, record: InsightRecord) -> None:
+        self._changed = True
         self.insights.setdefault(record.docname, []).append(record)
         self._forget_index()
 
     def note_dependency(self, docname: str, dependency: Dependency) -> None:
         """Say that *docname* shows the derived view *dependency*."""
+        self._changed = True
         self.dependencies.setdefault(docname, set()).add(dependency)
 
     def clear_doc(self, docname: str) -> None:
+        self._changed = True
         for table in ("papers", "references", "insights", "dependencies", "rendered"):
             self.data[table].pop(docname, None)
         self._forget_index()
@@ -197,6 +211,7 @@ class PaperDomain(Domain):
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         # A worker's environment is a copy of the whole one: take only the
         # documents it read, or every other row would be doubled.
+        self._changed = True
         for table in ("papers", "references", "insights", "dependencies"):
             other = otherdata.get(table, {})
             for docname in docnames:
@@ -455,7 +470,14 @@ class PaperDomain(Domain):
         """Documents whose derived content changed since they were written.
 
         Updates the remembered digests: the caller rewrites these documents.
+        Nothing can have changed when no page was read or removed and the
+        bibliography files are the ones of the last build; then no digest
+        is computed at all, which is most of what an unchanged rebuild costs.
         """
+        files = bibliography_files(self.env)
+        if not self._changed and self.data.get("bibliography_files") == files:
+            return []
+        self.data["bibliography_files"] = files
         changed = []
         rendered = self.data["rendered"]
         seen: dict[Dependency, bytes] = {}

@@ -98,11 +98,13 @@ def _is_url(ref: str) -> bool:
 def root_sections(env: BuildEnvironment, tags: Any) -> tuple[NavSection, ...]:
     """The root document's toctrees, as written there (hidden ones included)."""
     root = env.config.root_doc
-    if root not in env.all_docs:
+    if root not in env.tocs:
         return ()
     excluded = Matcher(env.config.exclude_patterns)
     sections = []
-    for toctree in env.master_doctree.findall(addnodes.toctree):
+    # the toctrees as Sphinx keeps them in the root's table of contents (with the
+    # ``only`` directives around them); the root's doctree is not loaded for this
+    for toctree in env.tocs[root].findall(addnodes.toctree):
         if tags is not None and not _kept(toctree, tags):
             continue
         entries = []
@@ -217,7 +219,7 @@ class SiteNavigation:
             items = [
                 NavItem(NavEntry(s.title, s.docname), s.docname == pagename, ()) for s in papers
             ]
-            if len(papers) < total:
+            if papers and len(papers) < total:
                 more = _("All %d papers of this field") % total
                 items.append(NavItem(NavEntry(more, docname), False, (), more=True))
             return tuple(items)

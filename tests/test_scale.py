@@ -1,0 +1,178 @@
+"""What keeps a large site's build linear: split index pages, and no work an unchanged site
+does not need (bibliography formatting, downloads), done once per build, not per page.
+
+The build times themselves are measured by ``nox -s bench`` (tools/benchmark.py),
+which a test here runs once at a tiny size so that it keeps working.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+
+from bs4 import BeautifulSoup
+from sphinxcontrib.bibtex.domain import BibtexDomain
+
+from conftest import REPO, warnings_of
+
+
+def page(project, docname: str) -> BeautifulSoup:
+    return BeautifulSoup(project.output("html", f"{docname}.html"), "html.parser")
+
+
+def test_a_large_site_splits_its_indices_by_year_and_the_bibliography_by_letter(project):
+    basic = project("basic")
+    # four papers are more than two: split
+    app = basic.build("html", confoverrides={"paper_index_page_max": 2})
+    assert warnings_of(app) == ""
+    outdir = basic.builddir / "html"
+    for index in ("years", "references", "insights"):
+        parts = sorted(p.stem for p in (outdir / "browse" / index).glob("*.html"))
+        assert parts == ["2019", "2020", "2021"], index
+        overview = page(basic, f"browse/{index}")
+        linked = [a["href"] for a in overview.select("div.toctree-wrapper a")]
+        assert linked == [f"{index}/2021.html", f"{index}/2020.html", f"{index}/2019.html"]
+    year = page(basic, "browse/years/2021")
+    assert len(year.select("ul.paper-list > li")) == 2
+    # the bibliography: one page per first letter of the keys, every entry once,
+    # labels that stay unique across the pages
+    letters = sorted(p.stem for p in (outdir / "browse" / "bibliography").glob("*.html"))
+    assert letters == ["d", "t"]
+    labels = []
+    for letter in letters:
+        citations = page(basic, f"browse/bibliography/{letter}").select("div.citation")
+        labels += [c.select_one("span.label").get_text().strip("[]") for c in citations]
+        assert all(label.startswith(letter.upper()) for label in labels[-len(citations) :])
+    assert len(labels) == len(set(labels)) == 4
+
+
+def test_a_site_under_the_limit_keeps_one_page_per_index(project):
+    basic = project("basic")
+    basic.build("html")
+    outdir = basic.builddir / "html" / "browse"
+    assert not (outdir / "years").exists()
+    assert len(page(basic, "browse/bibliography").select("div.citation")) == 4
+
+
+def test_splitting_and_joining_again_leaves_no_stale_page(project):
+    basic = project("basic")
+    basic.build("html", confoverrides={"paper_index_page_max": 2})
+    app = basic.build("html")
+    assert warnings_of(app) == ""
+    assert not (basic.srcdir / "browse" / "years").exists()
+    assert not (basic.builddir / "html" / "browse" / "years").exists()
+    assert len(page(basic, "browse/years").select("ul.paper-list > li")) == 4
+
+
+def test_a_split_site_builds_its_pdf_sources_without_a_warning(project):
+    basic = project("basic")
+    app = basic.build("latex", confoverrides={"paper_index_page_max": 2})
+    assert warnings_of(app) == ""
+    tex = next((basic.builddir / "latex").glob("*.tex")).read_text(encoding="utf-8")
+    assert "RAFT" in tex and "2019" in tex
+
+
+class FormattingSpy:
+    """Counts how often sphinxcontrib-bibtex really formats a bibliography."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.calls = 0
+        original = BibtexDomain.get_formatted_entries
+
+        def counted(domain, *args, **kwargs):
+            self.calls += 1
+            return original(domain, *args, **kwargs)
+
+        monkeypatch.setattr(BibtexDomain, "get_formatted_entries", counted)
+
+
+def test_an_unchanged_rebuild_formats_no_bibliography_entry(project, monkeypatch):
+    spy = FormattingSpy(monkeypatch)
+    basic = project("basic")
+    basic.build("html")
+    assert spy.calls == 1
+    first = basic.output("html", "browse/bibliography.html")
+    basic.write("papers/raft.md", basic.read("papers/raft.md") + "\n* one more line\n")
+    basic.build("html")
+    assert spy.calls == 1
+    assert basic.output("html", "browse/bibliography.html") == first
+
+
+def test_a_changed_entry_is_formatted_again(project, monkeypatch):
+    spy = FormattingSpy(monkeypatch)
+    basic = project("basic")
+    basic.build("html")
+    bib = basic.read("refs.bib")
+    basic.write("refs.bib", bib.replace("Teed, Zachary", "Teed, Zachariah"))
+    basic.build("html")
+    assert spy.calls == 2
+    assert "Zachariah" in basic.output("html", "browse/bibliography.html")
+
+
+def test_downloads_are_written_again_only_when_what_they_show_changed(project):
+    basic = project("basic")
+    basic.build("html")
+    outdir = basic.builddir / "html"
+    raft = outdir / "bib" / "teed2020raft.bib"
+    stamp = raft.stat().st_mtime_ns
+    os.utime(raft, ns=(stamp, stamp - 10_000_000_000))
+    basic.write("papers/raft.md", basic.read("papers/raft.md") + "\n* one more line\n")
+    basic.build("html")
+    assert raft.stat().st_mtime_ns == stamp - 10_000_000_000
+    basic.write("refs.bib", basic.read("refs.bib").replace("Teed, Zachary", "Teed, Zachariah"))
+    basic.build("html")
+    assert "Zachariah" in raft.read_text(encoding="utf-8")
+    # a deleted download comes back, even though nothing else changed
+    (outdir / "papers.json").unlink()
+    basic.build("html")
+    assert json.loads((outdir / "papers.json").read_text(encoding="utf-8"))["papers"]
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(project):
+    basic = project("basic")
+    basic.build("html")
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
+
+
+def test_the_benchmark_runs_and_reports_every_figure(tmp_path):
+    figures = tmp_path / "bench.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "tools" / "benchmark.py"),
+            "--sizes",
+            "6",
+            "--stock-max",
+            "6",
+            "--json",
+            str(figures),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    report = json.loads(figures.read_text(encoding="utf-8"))
+    (size,) = report["sizes"]
+    assert size["notes"] == 6
+    builds = size["builds"]
+    assert set(builds) == {
+        "floor",
+        "stock furo",
+        "clean -j1",
+        "clean -j2",
+        "no change",
+        "one note's text",
+        "one note's field",
+        "one refs.bib entry",
+    }
+    assert all(
+        build["ok"] and build["seconds"] > 0 and build["peak_mib"] > 0 for build in builds.values()
+    )
+    assert size["parallel_identical"] is True
+    assert size["field_move_correct"] is True
+    assert builds["no change"]["pages_written"] < builds["clean -j1"]["pages_written"]
+    assert report["summary"]["6"]["clean/floor"] > 0
