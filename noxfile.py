@@ -97,7 +97,8 @@ def bench(session: nox.Session) -> None:
     """Build times, memory and page sizes of synthetic sites against the floor (no pass/fail).
 
     ``nox -s bench -- --sizes 52 500 2000 5000``; the figures also go to
-    bench-results.json.  Not run in CI: the tests run it once at a tiny size.
+    bench-results.json (``--report docs/_bench`` writes the performance page's
+    table and plot).  Not run in CI: the tests run it once at a tiny size.
     """
-    session.install(".[docs]")
+    session.install(".[docs]", "matplotlib")
     session.run("python", "tools/benchmark.py", *session.posargs)

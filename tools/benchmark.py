@@ -281,6 +281,73 @@ def summary(results: list[SizeFigures]) -> dict[str, Any]:
     return out
 
 
+BUILD_NAMES = {
+    "floor": "下限（纯 MyST，basic 主题）",
+    "stock furo": "原生 furo，无扩展",
+    "clean -j1": "全新构建 -j 1",
+    "clean -j2": "全新构建 -j 2",
+    "no change": "无改动重建",
+    "one note's text": "改一篇笔记的正文",
+    "one note's field": "改一篇笔记的领域",
+    "one refs.bib entry": "改 refs.bib 的一条",
+}
+
+
+def markdown_table(report: dict[str, Any]) -> str:
+    """The figures as the site's performance page shows them: seconds, ratio to the floor."""
+    sizes = report["sizes"]
+    header = "| 构建 | " + " | ".join(f"{s['notes']:,} 篇" for s in sizes) + " |"
+    lines = [header, "| --- |" + " ---: |" * len(sizes)]
+    for name, label in BUILD_NAMES.items():
+        cells = []
+        for size in sizes:
+            build = size["builds"].get(name)
+            floor = size["builds"]["floor"]["seconds"]
+            cells.append(
+                f"{build['seconds']:.1f} s ({build['seconds'] / floor:.2f}×)" if build else "—"
+            )
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    rows = (
+        ("论文页大小（中位数）", lambda s: f"{s['paper_page_kib']['median']:.1f} KiB"),
+        ("最大页面", lambda s: f"{s['largest_page_kib']:.0f} KiB"),
+        ("峰值内存（-j 1）", lambda s: f"{s['builds']['clean -j1']['peak_mib']:.0f} MiB"),
+        ("-j 2 输出与 -j 1 相同", lambda s: "是" if s["parallel_identical"] else "否"),
+    )
+    for label, cell in rows:
+        lines.append(f"| {label} | " + " | ".join(cell(s) for s in sizes) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def plot(report: dict[str, Any], path: Path) -> None:
+    """Seconds per note against the number of notes, for our site, the floor and stock furo."""
+    import matplotlib
+
+    matplotlib.use("svg")
+    from matplotlib import pyplot
+
+    matplotlib.rcParams["svg.hashsalt"] = "paper-notes"  # the same picture for the same figures
+    figure, axes = pyplot.subplots(figsize=(6.4, 3.6))
+    for name, label in (
+        ("clean -j1", "this site (furo, paper_directive)"),
+        ("floor", "floor (plain MyST, basic theme)"),
+        ("stock furo", "stock furo, no extension"),
+    ):
+        points = [
+            (s["notes"], s["builds"][name]["seconds"] / s["notes"] * 1000)
+            for s in report["sizes"]
+            if name in s["builds"]
+        ]
+        if points:
+            axes.plot(*zip(*points, strict=True), marker="o", label=label)
+    axes.set_xscale("log")
+    axes.set_xlabel("notes")
+    axes.set_ylabel("ms per note (clean build)")
+    axes.grid(True, alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, metadata={"Date": None})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
@@ -292,6 +359,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--work", type=Path, default=None, help="folder for the sites (default: a temporary one)"
+    )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        help="folder to write the site's performance table (table.md) and plot (per-note.svg) to",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="paper-bench-") as tmp:
@@ -309,6 +382,11 @@ def main() -> None:
     for size, row in report["summary"].items():
         print(f"  {size:>6}: " + ", ".join(f"{k} {v:.2f}" for k, v in row.items()))
     print(f"\nfigures written to {args.json}")
+    if args.report:
+        args.report.mkdir(parents=True, exist_ok=True)
+        (args.report / "table.md").write_text(markdown_table(report), encoding="utf-8")
+        plot(report, args.report / "per-note.svg")
+        print(f"table and plot written to {args.report}")
 
 
 if __name__ == "__main__":

@@ -317,5 +317,9 @@ def generate(app: Sphinx) -> None:
     domain.scanned_pages = {page.docname: page for page in scanned}
     bib_keys = bibliography_entries(app.env).keys()
     pages = generated_pages(config, scanned, bib_keys)
+    if len(scanned) > config.paper_index_page_max and not config.html_split_index:
+        # the general index lists every paper under its title, field and year:
+        # a large site's, like its other indices, is split (by letter)
+        config.html_split_index = True
     for relative in write_pages(root, pages):
         logger.verbose("paper_directive: wrote %s/%s", config.paper_pages_dir, relative)
