@@ -50,6 +50,39 @@ paper_fields = [
     {"name": "Others", "slug": "others", "description": "其他。"},
 ]
 
+# What the notes are about, across fields: given to a note with ``:tags:`` (by slug).
+# Each topic gets a page; both names are shown and searchable.
+paper_topics = [
+    {"slug": "optical-flow", "zh": "光流", "en": "Optical flow"},
+    {"slug": "frame-interpolation", "zh": "视频插帧", "en": "Video frame interpolation"},
+    {"slug": "video-prediction", "zh": "视频预测", "en": "Video prediction"},
+    {"slug": "re-parameterization", "zh": "结构重参数化", "en": "Structural re-parameterization"},
+    {"slug": "architecture-design", "zh": "网络结构设计", "en": "Network architecture design"},
+    {"slug": "model-compression", "zh": "模型压缩", "en": "Model compression"},
+    {"slug": "super-resolution", "zh": "超分辨率", "en": "Super-resolution"},
+    {"slug": "image-restoration", "zh": "图像复原", "en": "Image restoration"},
+    {"slug": "colorization", "zh": "图像上色", "en": "Colorization"},
+    {"slug": "nerf", "zh": "神经辐射场", "en": "Neural radiance fields"},
+    {"slug": "clip", "zh": "CLIP 引导", "en": "CLIP guidance"},
+    {"slug": "image-synthesis", "zh": "图像生成", "en": "Image synthesis"},
+    {"slug": "gan", "zh": "生成对抗网络", "en": "Generative adversarial networks"},
+    {"slug": "offline-rl", "zh": "离线强化学习", "en": "Offline reinforcement learning"},
+    {"slug": "learning-from-videos", "zh": "从视频中学习", "en": "Learning from videos"},
+    {"slug": "model-based-rl", "zh": "基于模型的强化学习", "en": "Model-based reinforcement learning"},
+    {"slug": "games", "zh": "游戏", "en": "Games"},
+    {"slug": "language-agents", "zh": "语言智能体", "en": "Language agents"},
+    {"slug": "alignment", "zh": "对齐", "en": "Alignment"},
+    {"slug": "code-llm", "zh": "代码大模型", "en": "Code language models"},
+    {"slug": "llm-pretraining", "zh": "大模型预训练", "en": "LLM pre-training"},
+    {"slug": "instruction-tuning", "zh": "指令微调", "en": "Instruction tuning"},
+    {"slug": "datasets-benchmarks", "zh": "数据集与基准", "en": "Datasets and benchmarks"},
+    {"slug": "rl-practice", "zh": "强化学习实践", "en": "Reinforcement learning in practice"},
+    {"slug": "synthetic-data", "zh": "合成数据", "en": "Synthetic data"},
+    {"slug": "copy-detection", "zh": "图像拷贝检测", "en": "Image copy detection"},
+    {"slug": "embodied-ai", "zh": "具身智能", "en": "Embodied AI"},
+    {"slug": "unsupervised-learning", "zh": "无监督学习", "en": "Unsupervised learning"},
+]
+
 # --- HTML -----------------------------------------------------------------
 html_theme = "furo"
 html_title = "brief_paper_reading · 论文阅读笔记"

@@ -240,12 +240,16 @@ def test_a_latin_search_finds_its_paper(page: Page, console: Console) -> None:
     assert "papers/repvgg" in search(page, console, "RepVGG")
 
 
-def test_the_copy_button_of_the_cite_block_copies_the_bibtex_entry(
+def test_the_cite_tabs_copy_the_bibtex_entry_and_the_formatted_reference(
     page: Page, console: Console
 ) -> None:
     docname, key = RAFT
     page.goto(f"/{docname}.html")
-    block = page.locator("div.paper-card div.paper-bibtex")
+    tabs = page.locator("div.paper-card div.paper-cite-tabs")
+    assert tabs.locator("label").all_inner_texts() == ["BibTeX", "参考文献格式"]
+    # the BibTeX tab is open at first
+    block = tabs.locator("div.paper-bibtex")
+    assert block.is_visible()
     button = block.locator("button.copybtn")
     assert button.count() == 1
     block.hover()
@@ -254,6 +258,15 @@ def test_the_copy_button_of_the_cite_block_copies_the_bibtex_entry(
     assert copied.startswith("@")
     assert key in copied.splitlines()[0]
     assert copied.strip() == block.locator("pre").inner_text().strip()
+    # the other tab: the reference as the bibliography's style writes it
+    tabs.locator("label", has_text="参考文献格式").click()
+    reference = tabs.locator("div.paper-reference")
+    assert reference.is_visible() and not block.is_visible()
+    reference.hover()
+    reference.locator("button.copybtn").click()
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.startswith("Zachary Teed and Jia Deng. ")
+    assert "2020" in copied
     assert console.errors == []
 
 

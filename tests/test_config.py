@@ -67,5 +67,8 @@ def test_labels_follow_the_site_language(project):
     basic.build("html", confoverrides={"language": "en"})
     page = BeautifulSoup(basic.output("html", "papers/raft.html"), "html.parser")
     labels = [dt.get_text().rstrip(":") for dt in page.select("dl.paper-meta > dt")]
-    assert labels[:4] == ["Title", "Year", "Field", "Key"]
+    # the year, the field and the venue are badges above the rows on the HTML site
+    assert labels[:3] == ["Title", "Authors", "Key"]
     assert page.select_one("p.paper-cite").get_text() == "Cite"
+    tabs = page.select("div.paper-cite-tabs label")
+    assert [tab.get_text(strip=True) for tab in tabs] == ["BibTeX", "Reference"]

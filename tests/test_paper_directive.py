@@ -37,21 +37,31 @@ def test_page_title_comes_from_the_title_option(built):
 
 
 def test_header_shows_title_link_year_field_authors_venue(built):
-    fields = meta(soup(built, "papers/repvgg"))
+    page = soup(built, "papers/repvgg")
+    fields = meta(page)
     title = fields["标题"].find("a")
     assert title.get_text() == "RepVGG: Making VGG-Style ConvNets Great Again"
     assert title["href"].startswith(
         "https://openaccess.thecvf.com/content/CVPR2021/html/Ding_RepVGG"
     )
-    assert fields["年份"].get_text(strip=True) == "2021"
-    field_link = fields["领域"].find("a")
-    assert field_link.get_text() == "Base Model"
-    assert field_link["href"] == "../browse/fields/base-model.html"
+    # year, field and venue: sphinx-design badges, linked where they name a page
+    year, field, venue = page.select("div.paper-card p.paper-badges .sd-badge")
+    assert year.name == "a" and year.get_text() == "2021"
+    assert year["href"] == "../browse/years.html#paper-year-2021"
+    assert field.name == "a" and field.get_text() == "Base Model"
+    assert field["href"] == "../browse/fields/base-model.html"
+    assert venue.name == "span"
+    assert "Computer Vision and Pattern Recognition (CVPR)" in venue.get_text()
     assert fields["作者"].get_text(strip=True) == (
         "Xiaohan Ding, Xiangyu Zhang, Ningning Ma, Jungong Han, Guiguang Ding, Jian Sun"
     )
-    assert "Computer Vision and Pattern Recognition (CVPR)" in fields["发表于"].get_text()
+    # without paper_topics, tags are the author's own words
     assert fields["标签"].get_text(strip=True) == "re-parameterization, VGG"
+
+
+def test_the_year_badge_leads_to_the_papers_of_that_year(built):
+    target = soup(built, "browse/years").find(id="paper-year-2021")
+    assert target is not None and target.find("h2").get_text().startswith("2021")
 
 
 def test_cite_block_shows_the_entry_as_bibtex(built):

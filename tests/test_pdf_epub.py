@@ -148,7 +148,8 @@ def page_with(pdf: Path, pattern: str) -> int:
 
 def test_a_rendered_page_shows_chinese_a_chapter_and_an_insight_box(pdf, tmp_path):
     number = page_with(pdf, r"第\s*3\s*章")  # Video: its first papers carry insights
-    text = pdf_text(pdf, number, number + 2)
+    last = number + 4  # a chapter page, then the first paper's header and note
+    text = pdf_text(pdf, number, last)
     assert "想法" in text and "光流" in text
     subprocess.run(
         [
@@ -159,7 +160,7 @@ def test_a_rendered_page_shows_chinese_a_chapter_and_an_insight_box(pdf, tmp_pat
             "-f",
             str(number),
             "-l",
-            str(number + 2),
+            str(last),
             str(pdf),
             str(tmp_path / "page"),
         ],

@@ -24,6 +24,7 @@ from .directives import (
     PaperInsightsDirective,
     PaperLinksIndexDirective,
     PaperListDirective,
+    PaperTopicsDirective,
 )
 from .domain import CATALOG, PaperDomain
 from .pages import derive_fields, generate
@@ -97,11 +98,14 @@ def _add_css(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
+    # the header's badges and cite tabs are sphinx-design's components
+    app.setup_extension("sphinx_design")
     bibliography_cache.register(app)
 
     app.add_config_value("paper_fields", [], "env", types=[list, tuple])
     app.add_config_value("paper_pages_dir", "browse", "env", types=[str])
     app.add_config_value("paper_index_page_max", 300, "env", types=[int])
+    app.add_config_value("paper_topics", [], "env", types=[list, tuple])
 
     app.add_domain(PaperDomain)
     app.add_directive("paper", PaperDirective)
@@ -109,6 +113,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("paper-fields", FieldsToctree)
     app.add_directive("paper-indices", IndicesToctree)
     app.add_directive("paper-list", PaperListDirective)
+    app.add_directive("paper-topics", PaperTopicsDirective)
     app.add_directive("paper-links", PaperLinksIndexDirective)
     app.add_directive("paper-insights", PaperInsightsDirective)
     app.add_directive("paper-downloads", PaperDownloadsDirective)

@@ -84,6 +84,33 @@ def bibliography_files(env: BuildEnvironment) -> tuple[tuple[str, float], ...]:
     return tuple(sorted((str(path), float(info.mtime)) for path, info in files.items()))
 
 
+def formatted_references(env: BuildEnvironment) -> dict[str, str]:
+    """The bibliography pages' entries as their style formatted them, in plain text, by key.
+
+    sphinxcontrib-bibtex has formatted every entry a bibliography directive
+    shows (with ``bibtex_default_style`` or the directive's own style): that
+    formatting is reused rather than done a second time.
+    """
+    domain: Any = env.domains["cite"]
+    texts: dict[str, str] = {}
+    for citation in domain.citations:
+        texts.setdefault(citation.key, citation.formatted_entry.text.render_as("text"))
+    return texts
+
+
+def format_reference(env: BuildEnvironment, key: str) -> str:
+    """One entry formatted with ``bibtex_default_style``, for entries no bibliography shows."""
+    entry = bibliography_entries(env).get(key)
+    if entry is None:
+        return ""
+    style = find_plugin("pybtex.style.formatting", env.config.bibtex_default_style)()
+    try:
+        formatted = style.format_entry("", entry)
+    except Exception:
+        return ""  # the header then shows the BibTeX only
+    return str(formatted.text.render_as("text"))
+
+
 @functools.cache
 def _text_backend() -> Any:
     # looked up once: pybtex's render_as() searches the installed entry

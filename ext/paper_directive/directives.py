@@ -28,6 +28,7 @@ from .domain import PaperDomain, _, __
 from .downloads import ALL_BIB, PAPERS_JSON, download_link
 from .fields import UNFILED_SLUG, find_field, listed_field
 from .model import InsightRecord, PaperRecord
+from .topics import find_topic
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -140,6 +141,7 @@ class PaperDirective(_PaperSiteDirective):
         else:
             self.domain.note_dependency(self.docname, ("meta", self.docname))
             self._check_scan(field)
+            self._check_tags(record.tags)
         return [target, self._index_node(record), card]
 
     def _year(self, text: str) -> int | None:
@@ -189,6 +191,19 @@ class PaperDirective(_PaperSiteDirective):
             self.warn("option", __(":order: must be a whole number, not %r"), text)
             return None
         return int(text)
+
+    def _check_tags(self, tags: tuple[str, ...]) -> None:
+        """With topics configured, every tag must name one: a typo would hide the paper."""
+        topics = self.domain.topics
+        if not topics:
+            return
+        for tag in tags:
+            if find_topic(topics, tag) is None:
+                self.warn(
+                    "topic",
+                    __("unknown topic %r in :tags:; use the slug or a name of one of paper_topics"),
+                    tag,
+                )
 
     def _check_scan(self, field: str) -> None:
         """Warn if the page's field could not be read before the build.
@@ -304,7 +319,9 @@ class IndicesToctree(_GeneratedToctree):
 
     def entries(self) -> list[str]:
         self.options.setdefault("caption", _("Indices"))
-        return [f"/{self.config.paper_pages_dir}/{name}" for name in INDEX_PAGES]
+        domain = cast(PaperDomain, self.env.domains["paper"])
+        names = [*INDEX_PAGES[:1], *(["topics"] if domain.topics else []), *INDEX_PAGES[1:]]
+        return [f"/{self.config.paper_pages_dir}/{name}" for name in names]
 
 
 class _PlaceholderDirective(_PaperSiteDirective):
@@ -320,19 +337,28 @@ class _PlaceholderDirective(_PaperSiteDirective):
 
 
 class PaperListDirective(_PlaceholderDirective):
-    """``paper-list``: the papers of a field (``:field:``) or a year (``:year:``)."""
+    """``paper-list``: the papers of a field (``:field:``), a year (``:year:``) or a topic."""
 
     option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
         "field": directives.unchanged,
         "year": directives.unchanged,
+        "topic": directives.unchanged,
     }
 
     def run(self) -> list[Node]:
         field = str(self.options.get("field") or "").strip()
         year = str(self.options.get("year") or "").strip()
-        if bool(field) == bool(year):
-            self.warn("option", __("paper-list takes exactly one of :field: and :year:"))
+        topic = str(self.options.get("topic") or "").strip()
+        if [bool(field), bool(year), bool(topic)].count(True) != 1:
+            self.warn("option", __("paper-list takes exactly one of :field:, :year: and :topic:"))
             return []
+        if topic:
+            topic_spec = find_topic(self.domain.topics, topic)
+            if topic_spec is None:
+                self.warn("topic", __("unknown topic %r in paper-list"), topic)
+                return []
+            node = paper_nodes.paper_list(topic=topic_spec.slug)
+            return self.placeholder(node, ("topic", topic_spec.slug))
         if field:
             spec = find_field(self.domain.fields, field)
             slug = spec.slug if spec else (UNFILED_SLUG if field == UNFILED_SLUG else "")
@@ -342,6 +368,13 @@ class PaperListDirective(_PlaceholderDirective):
             node = paper_nodes.paper_list(field=slug)
             return self.placeholder(node, ("field", slug))
         return self.placeholder(paper_nodes.paper_list(year=year), ("years", ""))
+
+
+class PaperTopicsDirective(_PlaceholderDirective):
+    """``paper-topics``: every topic, with its names and its number of papers."""
+
+    def run(self) -> list[Node]:
+        return self.placeholder(paper_nodes.paper_topics_index(), ("topics", ""))
 
 
 class PaperLinksIndexDirective(_PlaceholderDirective):

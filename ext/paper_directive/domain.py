@@ -33,6 +33,8 @@ from .bibtex import (
     entry_fingerprint,
     entry_venue,
     format_entry,
+    format_reference,
+    formatted_references,
     short_authors,
 )
 from .fields import UNFILED_SLUG, FieldSpec, parse_fields
@@ -45,6 +47,7 @@ from .model import (
     newest_first,
 )
 from .roles import PaperReferenceRole
+from .topics import TopicSpec, find_topic, parse_topics
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
@@ -109,9 +112,14 @@ class PaperMeta(NamedTuple):
     venue: str
     #: The normalised BibTeX of its entry; "" when the key is not in the bibliography.
     bibtex: str
+    #: The entry formatted by the bibliography's style, as plain text; "" without an entry.
+    reference: str
     links: PaperLinks | None
     #: Keys under ``:related:`` that name no paper.
     unknown_related: tuple[str, ...]
+    #: The configured topics its ``:tags:`` name, and the tags that name none.
+    topics: tuple[TopicSpec, ...]
+    free_tags: tuple[str, ...]
 
 
 class _Index(NamedTuple):
@@ -130,6 +138,8 @@ class _Index(NamedTuple):
     by_field: dict[str, tuple[PaperSummary, ...]]
     #: docname → its place in its field's tuple.
     field_position: dict[str, int]
+    #: topic slug → its papers, newest first.
+    by_topic: dict[str, tuple[PaperSummary, ...]]
 
 
 class PaperDomain(Domain):
@@ -159,6 +169,8 @@ class PaperDomain(Domain):
     builder: Builder | None = None
     #: Whether any page was read (or removed) by this process (not pickled).
     _changed: bool = False
+    #: Whether the index pages are split by year in this build (set before reading).
+    index_split: bool = False
 
     # --- the per-document tables -------------------------------------------
 
@@ -232,10 +244,39 @@ class PaperDomain(Domain):
     def field_docname(self, slug: str) -> str:
         return f"{self.env.config.paper_pages_dir}/fields/{slug or UNFILED_SLUG}"
 
+    @property
+    def topics(self) -> tuple[TopicSpec, ...]:
+        """The configured topics (read once per process)."""
+        cached = self.__dict__.get("_topics")
+        if cached is None:
+            try:
+                cached = parse_topics(self.env.config.paper_topics)
+            except ValueError as error:
+                logger.warning(
+                    __("%s; the topics are left out until conf.py is mended"),
+                    error,
+                    type="paper",
+                    subtype="config",
+                )
+                cached = ()
+            self.__dict__["_topics"] = cached
+        return cast(tuple[TopicSpec, ...], cached)
+
+    def paper_topics(self, tags: Iterable[str]) -> tuple[TopicSpec, ...]:
+        """The configured topics that a paper's ``:tags:`` name, in their configured order."""
+        named = {t.slug for tag in tags if (t := find_topic(self.topics, tag)) is not None}
+        return tuple(t for t in self.topics if t.slug in named)
+
+    def topic_docname(self, slug: str) -> str:
+        return f"{self.env.config.paper_pages_dir}/topics/{slug}"
+
+    def topic_papers(self, slug: str) -> tuple[PaperSummary, ...]:
+        return self.index.by_topic.get(slug, ())
+
     # --- derived views -----------------------------------------------------
 
     def _forget_index(self) -> None:
-        for derived in ("_index", "_years", "_site_order"):
+        for derived in ("_index", "_years", "_site_order", "_references"):
             self.__dict__.pop(derived, None)
         self.navigation = None
 
@@ -273,7 +314,16 @@ class PaperDomain(Domain):
             slug: tuple(sorted(group, key=year_then_title)) for slug, group in grouped.items()
         }
         position = {s.docname: i for group in by_field.values() for i, s in enumerate(group)}
-        return _Index(by_key, summaries, dict(cited_by), dict(related_by), by_field, position)
+        tagged: dict[str, list[PaperSummary]] = defaultdict(list)
+        for summary in summaries.values():
+            for topic in self.paper_topics(summary.tags):
+                tagged[topic.slug].append(summary)
+        by_topic = {
+            slug: tuple(sorted(group, key=year_then_title)) for slug, group in tagged.items()
+        }
+        return _Index(
+            by_key, summaries, dict(cited_by), dict(related_by), by_field, position, by_topic
+        )
 
     def bib_entries(self) -> Mapping[str, Entry]:
         return bibliography_entries(self.env)
@@ -363,13 +413,37 @@ class PaperDomain(Domain):
         if record is None:
             return None
         entry = self.bib_entries().get(record.key) if record.key else None
+        topics = self.paper_topics(record.tags)
         return PaperMeta(
             authors=entry_authors(entry) if entry is not None else (),
             venue=entry_venue(entry) if entry is not None else "",
             bibtex=format_entry(record.key, entry) if entry is not None else "",
+            reference=self.reference_text(record.key) if entry is not None else "",
             links=self.links(docname),
             unknown_related=tuple(k for k in record.related if k not in self.index.by_key),
+            topics=topics,
+            free_tags=tuple(t for t in record.tags if find_topic(topics, t) is None)
+            if self.topics
+            else record.tags,
         )
+
+    def reference_text(self, key: str) -> str:
+        """The entry of *key* as the bibliography's style writes it, in plain text."""
+        texts = self.__dict__.get("_references")
+        if texts is None:
+            texts = self.__dict__["_references"] = formatted_references(self.env)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = format_reference(self.env, key)
+        return cast(str, text)
+
+    def year_target(self, year: int | None) -> tuple[str, str | None]:
+        """Where a year's papers are listed: its own page, or its section of the year index."""
+        pages = self.env.config.paper_pages_dir
+        label = year_label(year)
+        if self.index_split:
+            return f"{pages}/years/{label}", None
+        return f"{pages}/years", f"paper-year-{label}"
 
     def year_papers(self, label: str) -> tuple[PaperSummary, ...]:
         """The papers of one year, by its :func:`year_label`, in site order."""
@@ -428,6 +502,10 @@ class PaperDomain(Domain):
             return self.meta(argument)
         if kind == "field":
             return self.field_papers(argument)
+        if kind == "topic":
+            return self.topic_papers(argument)
+        if kind == "topics":
+            return tuple((t, len(self.topic_papers(t.slug))) for t in self.topics)
         if kind == "years":
             return self.years()
         if kind == "links":

@@ -32,7 +32,11 @@ class paper_card(nodes.General, nodes.Element):
 
 
 class paper_list(nodes.General, nodes.Element):
-    """The papers of one field (``field``) or one year (``year``)."""
+    """The papers of one field (``field``), one year (``year``) or one topic (``topic``)."""
+
+
+class paper_topics_index(nodes.General, nodes.Element):
+    """Every topic with its names and number of papers."""
 
 
 class paper_links_index(nodes.General, nodes.Element):
@@ -50,6 +54,7 @@ class paper_count(nodes.Inline, nodes.TextElement):
 PLACEHOLDERS: tuple[type[nodes.Element], ...] = (
     paper_card,
     paper_list,
+    paper_topics_index,
     paper_links_index,
     paper_insights,
     paper_count,

@@ -27,6 +27,7 @@ from .domain import NO_PAPER, PaperDomain, ScanMemo, _, year_label
 from .fields import UNFILED_SLUG, FieldSpec, listed_field, parse_fields, slugify
 from .model import ScannedPage, newest_first
 from .source_scan import scan_paper_options
+from .topics import TopicSpec
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -142,8 +143,40 @@ def years_page(pages: list[ScannedPage]) -> str:
     parts.append(_heading(_("Papers by year"), "="))
     for year in years:
         label = year_label(year)
-        parts += [_heading(_year_title(label), "-"), ".. paper-list::", f"   :year: {label}", ""]
+        parts += [
+            f".. _paper-year-{label}:",
+            "",
+            _heading(_year_title(label), "-"),
+            ".. paper-list::",
+            f"   :year: {label}",
+            "",
+        ]
     return "\n".join(parts)
+
+
+def topic_pages(topics: tuple[TopicSpec, ...], language: str | None) -> dict[str, str]:
+    """The topics index and a page per topic, named in both languages."""
+    out = {
+        "topics.rst": _index_page(
+            "paper-topics",
+            _("Topics"),
+            [
+                ".. paper-topics::",
+                "",
+                ".. toctree::",
+                "   :hidden:",
+                "",
+                *(f"   topics/{topic.slug}" for topic in topics),
+            ],
+        )
+    }
+    for topic in topics:
+        body = [_rst_escape(topic.description), ""] if topic.description else []
+        body += [".. paper-list::", f"   :topic: {topic.slug}"]
+        out[f"topics/{topic.slug}.rst"] = _index_page(
+            f"paper-topic-{topic.slug}", topic.label(language), body
+        )
+    return out
 
 
 def _index_page(label: str, title: str, body: list[str]) -> str:
@@ -244,7 +277,10 @@ def split_index_pages(pages: list[ScannedPage], bib_keys: Iterable[str]) -> dict
 
 
 def generated_pages(
-    config: Config, pages: list[ScannedPage], bib_keys: Iterable[str] = ()
+    config: Config,
+    pages: list[ScannedPage],
+    bib_keys: Iterable[str] = (),
+    topics: tuple[TopicSpec, ...] = (),
 ) -> dict[str, str]:
     """Every generated page, by path relative to the pages folder."""
     fields = parse_fields(config.paper_fields)
@@ -263,6 +299,8 @@ def generated_pages(
         out.update(split_index_pages(pages, bib_keys))
     else:
         out.update(single_index_pages(pages))
+    if topics:
+        out.update(topic_pages(topics, config.language))
     return out
 
 
@@ -316,8 +354,9 @@ def generate(app: Sphinx) -> None:
     # parallel readers are forked after this and inherit it
     domain.scanned_pages = {page.docname: page for page in scanned}
     bib_keys = bibliography_entries(app.env).keys()
-    pages = generated_pages(config, scanned, bib_keys)
-    if len(scanned) > config.paper_index_page_max and not config.html_split_index:
+    pages = generated_pages(config, scanned, bib_keys, domain.topics)
+    domain.index_split = len(scanned) > config.paper_index_page_max
+    if domain.index_split and not config.html_split_index:
         # the general index lists every paper under its title, field and year:
         # a large site's, like its other indices, is split (by letter)
         config.html_split_index = True

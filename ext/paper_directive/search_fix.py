@@ -14,12 +14,15 @@ Two things in Sphinx's Chinese search language are mended here:
   up, before it is known whether any page will be indexed: most of a second
   that a rebuild with nothing to write spends for nothing.  Here the
   dictionaries are loaded on the first page indexed.
+- jieba's search mode keeps a long known word whole and adds the words of
+  two and three characters inside it, not those of four: a page that says
+  离线强化学习 was not found by a search for 强化学习.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import jieba
 import sphinx.search
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 _MINIFIED_JS = Path(sphinx.search.__file__).resolve().parent / "minified-js"
+#: The key of ``html_search_options`` that carries words jieba must keep whole.
+WORDS_OPTION = "paper_words"
 
 
 def has_stemmer_bug() -> bool:
@@ -54,19 +59,53 @@ class PaperSearchChinese(SearchChinese):
         js_stemmer_rawcode = ""
         js_stemmer_code = _english_stemmer_code()
 
-    def __init__(self, options: dict[str, str]) -> None:
+    def __init__(self, options: dict[str, Any]) -> None:
         # an empty path makes SearchChinese skip loading a user dictionary now;
         # jieba loads its main dictionary itself, on the first cut
         super().__init__({**options, "dict": ""})
         self._user_dict: str | None = options.get("dict") or None
+        self._words: list[str] | None = list(options.get(WORDS_OPTION, ()))
 
     def split(self, input: str) -> list[str]:
-        if self._user_dict is not None:
-            path, self._user_dict = self._user_dict, None
-            if Path(path).is_file():
-                jieba.load_userdict(path)
-        return super().split(input)
+        if self._words is not None:
+            self._load_words()
+        terms = super().split(input)
+        return terms + [word for term in terms if len(term) > 4 for word in _inner_words(term)]
+
+    def _load_words(self) -> None:
+        path, self._user_dict = self._user_dict, None
+        if path and Path(path).is_file():
+            jieba.load_userdict(path)
+        for word in self._words or ():
+            jieba.add_word(word)
+        self._words = None
+
+
+def _inner_words(term: str) -> list[str]:
+    """The known words of four characters inside a longer word.
+
+    jieba's search mode adds the known words of two and three characters
+    inside a long word, not those of four: 离线强化学习 and 基于模型的强化学习
+    would hide 强化学习 from a search.
+    """
+    known = jieba.dt.FREQ
+    return [term[i : i + 4] for i in range(len(term) - 3) if known.get(term[i : i + 4])]
+
+
+def add_topic_words(app: Sphinx) -> None:
+    """``builder-inited``: the topics' Chinese names are words, whole in the index.
+
+    jieba cuts a name it does not know (结构重参数化) into pieces a search for
+    the name never matches; the search language adds them to jieba's words.
+    """
+    from .domain import PaperDomain
+
+    domain = cast(PaperDomain, app.env.domains["paper"])
+    words = sorted({topic.zh for topic in domain.topics})
+    if words:
+        app.config.html_search_options = {**app.config.html_search_options, WORDS_OPTION: words}
 
 
 def register(app: Sphinx) -> None:
     app.add_search_language(PaperSearchChinese)
+    app.connect("builder-inited", add_topic_words)

@@ -1,15 +1,15 @@
 """Transforms: the page title from the ``paper`` directive, and derived content.
 
 The placeholders are expanded after reading, when the domain knows every
-paper, into standard docutils nodes only (lists, field lists, literal
-blocks, pending cross-references), so HTML, LaTeX, EPUB and text all render
-them.  Links are left as ``pending_xref`` nodes for Sphinx's own resolver,
-which runs after these transforms and knows how each builder spells a URI.
+paper, into standard docutils nodes (lists, field lists, literal blocks,
+references made for the builder at hand) and sphinx-design's components,
+so HTML, LaTeX, EPUB and text all render them.  A paper's header is built
+by :mod:`.paper_header`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
@@ -17,26 +17,19 @@ from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import docname_join, logging
-from sphinx.util.nodes import make_refnode
 
 from . import nodes as paper_nodes
-from .domain import NO_PAPER, PaperDomain, PaperLinks, _, __
-from .downloads import download_link, field_bib_path, paper_bib_path
+from .domain import NO_PAPER, PaperDomain, PaperLinks, _
+from .downloads import download_link, field_bib_path
 from .fields import find_field
-from .model import PaperRecord, PaperSummary
+from .links import NO_SEARCH, Links, joined
+from .model import PaperSummary
+from .paper_header import PaperHeader, warn_missing
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
-    from sphinx.builders import Builder
 
 logger = logging.getLogger(__name__)
-
-#: Sphinx leaves elements of this class out of the search index.  Given to
-#: what repeats facts of other pages (lists of papers, links between notes,
-#: the insights collection, the bibliography, the BibTeX of the cite block):
-#: a search then finds each note once, on its own page, instead of on every
-#: page that lists it, and the index does not grow with each listing.
-NO_SEARCH = "no-search"
 
 
 class PaperPageTitle(SphinxTransform):
@@ -64,52 +57,6 @@ class PaperPageTitle(SphinxTransform):
         self.document.note_implicit_target(section, section)
 
 
-class _Links:
-    """Links from one page (*refdoc*) to papers and pages of the site.
-
-    The targets are known when the placeholders are expanded, so links are
-    made as the builder spells them, at once, rather than left as pending
-    cross-references for Sphinx's resolver to look up one by one: the lists
-    of the index pages hold thousands of them.
-    """
-
-    def __init__(self, builder: Builder, refdoc: str) -> None:
-        self.builder = builder
-        self.refdoc = refdoc
-
-    def anchor(self, docname: str, node_id: str, text: str) -> nodes.reference:
-        """A link to one spot of one page."""
-        return make_refnode(self.builder, self.refdoc, docname, node_id, nodes.inline(text, text))
-
-    def paper(self, summary: PaperSummary) -> nodes.reference:
-        return self.anchor(summary.docname, summary.node_id, summary.title)
-
-    def doc(self, docname: str, text: str) -> nodes.reference:
-        """A link to a whole page, as Sphinx's ``doc`` role makes it."""
-        inner = nodes.inline(text, text, classes=["doc"])
-        return make_refnode(self.builder, self.refdoc, docname, None, inner)
-
-
-def _joined(items: Iterable[Node], separator: str = ", ") -> list[Node]:
-    out: list[Node] = []
-    for item in items:
-        if out:
-            out.append(nodes.Text(separator))
-        out.append(item)
-    return out
-
-
-def _field(name: str, body: list[Node] | str, *classes: str) -> nodes.field:
-    paragraph = nodes.paragraph()
-    if isinstance(body, str):
-        paragraph += nodes.Text(body)
-    else:
-        paragraph += body
-    field = nodes.field("", nodes.field_name(name, name), nodes.field_body("", paragraph))
-    field["classes"].extend(classes)
-    return field
-
-
 class ExpandPaperPlaceholders(SphinxPostTransform):
     """Replace every placeholder with what the domain knows now."""
 
@@ -120,15 +67,16 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
     def domain(self) -> PaperDomain:
         return cast(PaperDomain, self.env.domains["paper"])
 
-    def links(self, refdoc: str) -> _Links:
+    def links(self, refdoc: str) -> Links:
         builder = self.domain.builder
         assert builder is not None, "set at builder-inited"
-        return _Links(builder, refdoc)
+        return Links(builder, refdoc)
 
     def run(self, **kwargs: Any) -> None:
         expanders: dict[type[Node], Callable[[Any], list[Node]]] = {
             paper_nodes.paper_card: self.card,
             paper_nodes.paper_list: self.paper_list,
+            paper_nodes.paper_topics_index: self.topics_index,
             paper_nodes.paper_links_index: self.links_index,
             paper_nodes.paper_insights: self.insights,
             paper_nodes.paper_count: self.count,
@@ -148,84 +96,21 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
 
     def card(self, card: paper_nodes.paper_card) -> list[Node]:
         docname = str(card["docname"])
-        links = self.links(docname)
+        builder = self.domain.builder
+        assert builder is not None, "set at builder-inited"
+        rich = builder.format == "html" and not builder.name.startswith("epub")
+        header = PaperHeader(self.domain, self.links(docname), rich)
         if card.get("duplicate"):
-            return [self.metadata(card["record"], docname, [])]
+            return header.duplicate(card["record"])
         record = self.domain.papers[docname]
         meta = self.domain.meta(docname)
         assert meta is not None
-        extra: list[nodes.field] = []
-        if meta.authors:
-            extra.append(_field(_("Authors"), ", ".join(meta.authors)))
-        if meta.venue:
-            extra.append(_field(_("Venue"), meta.venue))
-        if record.tags:
-            extra.append(_field(_("Tags"), ", ".join(record.tags)))
-        if meta.links is not None:
-            related = sorted(
-                {*meta.links.related, *meta.links.related_by}, key=self.domain.site_order
-            )
-            if related:
-                refs = [links.paper(s) for s in related]
-                extra.append(_field(_("Related notes"), _joined(refs), NO_SEARCH))
-            if meta.links.cited_by:
-                refs = [links.paper(s) for s in meta.links.cited_by]
-                extra.append(_field(_("Referenced by"), _joined(refs), NO_SEARCH))
-        for key in meta.unknown_related:
-            logger.warning(
-                __("unknown paper key %r in :related:; use the :key: of another paper's page"),
-                key,
-                type="paper",
-                subtype="ref",
-                location=card,
-            )
-        container = nodes.container(classes=["paper-card"])
-        container += self.metadata(record, docname, extra)
-        if meta.bibtex:
-            container += nodes.rubric(_("Cite"), _("Cite"), classes=["paper-cite"])
-            block = nodes.literal_block(
-                meta.bibtex, meta.bibtex, classes=["paper-bibtex", NO_SEARCH]
-            )
-            block["language"] = "bibtex"
-            container += block
-            container += download_link(
-                path=paper_bib_path(record.key),
-                text=_("Download BibTeX") + f" ({record.key}.bib)",
-            )
-        elif record.key:
-            logger.warning(
-                __("paper key %r is not in the bibliography (%s); add an entry with this key"),
-                record.key,
-                ", ".join(self.config.bibtex_bibfiles or []),
-                type="paper",
-                subtype="bib",
-                location=card,
-            )
-        return [container]
-
-    def metadata(
-        self, record: PaperRecord, docname: str, extra: list[nodes.field]
-    ) -> nodes.field_list:
-        fields = nodes.field_list(classes=["paper-meta"])
-        title: Node = nodes.Text(record.title)
-        if record.link:
-            title = nodes.reference(record.title, record.title, refuri=record.link)
-        fields += _field(_("Title"), [title])
-        if record.year is not None:
-            fields += _field(_("Year"), str(record.year))
-        spec = find_field(self.domain.fields, record.field)
-        # an unknown field keeps the author's words, linked to the "Unfiled" page
-        label = spec.name if spec else (record.field_text or _("Unfiled"))
-        field_page = self.domain.field_docname(record.field)
-        fields += _field(_("Field"), [self.links(docname).doc(field_page, label)], NO_SEARCH)
-        if record.key:
-            fields += _field(_("Key"), [nodes.literal(record.key, record.key)])
-        fields += extra
-        return fields
+        warn_missing(self.domain, record, meta, card)
+        return header.build(record, meta)
 
     # --- lists of papers ----------------------------------------------------
 
-    def paper_item(self, summary: PaperSummary, links: _Links, lead: str) -> nodes.list_item:
+    def paper_item(self, summary: PaperSummary, links: Links, lead: str) -> nodes.list_item:
         paragraph = nodes.paragraph()
         if lead:
             paragraph += nodes.strong(lead, lead)
@@ -238,10 +123,13 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
         return nodes.list_item("", paragraph)
 
     def paper_list(self, node: paper_nodes.paper_list) -> list[Node]:
-        """A field's papers led by their year, or a year's papers led by their field."""
+        """A field's or topic's papers led by their year, or a year's led by their field."""
         links = self.links(str(node["docname"]))
-        if node.get("field"):
-            papers = self.domain.field_papers(str(node["field"]))
+        if node.get("field") or node.get("topic"):
+            if node.get("field"):
+                papers = self.domain.field_papers(str(node["field"]))
+            else:
+                papers = self.domain.topic_papers(str(node["topic"]))
             leads = [str(s.year) if s.year is not None else "—" for s in papers]
         else:
             papers = self.domain.year_papers(str(node["year"]))
@@ -263,6 +151,22 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
             out.append(listing)
         return out
 
+    # --- the topics -----------------------------------------------------------
+
+    def topics_index(self, node: paper_nodes.paper_topics_index) -> list[Node]:
+        """Every topic, in both languages, with its number of papers and its description."""
+        links = self.links(str(node["docname"]))
+        language = self.config.language
+        listing = nodes.bullet_list(classes=["paper-topics", NO_SEARCH])
+        for topic, count in self.domain.view(("topics", "")):
+            paragraph = nodes.paragraph()
+            paragraph += links.doc(self.domain.topic_docname(topic.slug), topic.label(language))
+            paragraph += nodes.Text(" (" + _("Papers: %d") % count + ")")
+            if topic.description:
+                paragraph += nodes.Text(" — " + topic.description)
+            listing += nodes.list_item("", paragraph)
+        return [listing]
+
     # --- the cross-reference index -----------------------------------------
 
     def links_index(self, node: paper_nodes.paper_links_index) -> list[Node]:
@@ -276,7 +180,7 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
         listing += [self.links_item(row, links) for row in rows]
         return [listing]
 
-    def links_item(self, row: PaperLinks, links: _Links) -> nodes.definition_list_item:
+    def links_item(self, row: PaperLinks, links: Links) -> nodes.definition_list_item:
         term = nodes.term()
         term += links.paper(row.paper)
         definition = nodes.definition()
@@ -291,7 +195,7 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
             paragraph = nodes.paragraph()
             paragraph += nodes.strong(label, label)
             paragraph += nodes.Text(": ")
-            paragraph += _joined(links.paper(s) for s in papers)
+            paragraph += joined(links.paper(s) for s in papers)
             definition += paragraph
         return nodes.definition_list_item("", term, definition)
 
@@ -355,7 +259,7 @@ class BibliographyNoteLinks(SphinxPostTransform):
         keys = {citation.citation_id: citation.key for citation in cite.citations}
         domain = cast(PaperDomain, self.env.domains["paper"])
         assert domain.builder is not None, "set at builder-inited"
-        links = _Links(domain.builder, self.env.current_document.docname)
+        links = Links(domain.builder, self.env.current_document.docname)
         for citation in citations:
             citation["classes"].append(NO_SEARCH)
             key = next((keys[i] for i in citation["ids"] if i in keys), None)
