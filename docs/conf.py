@@ -97,6 +97,8 @@ html_search_options = {
     "dict_sha256": hashlib.sha256(_search_dict.read_bytes()).hexdigest(),
 }
 copybutton_exclude = ".linenos, .gp"
+# the timeline and the graphs of links: SVG, whose nodes are links (an EPUB gets PNG)
+graphviz_output_format = "svg"
 
 # --- PDF (LaTeX through xelatex and latexmk) -------------------------------
 # Read the Docs no longer adds LaTeX settings of its own: all of them are here.

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sphinx.util.fileutil import copy_asset_file
 
-from . import bibliography_cache, downloads, gc_tuning, latex_output, navigation, search_fix
+from . import (
+    bibliography_cache,
+    downloads,
+    gc_tuning,
+    graphs,
+    latex_output,
+    navigation,
+    search_fix,
+)
 from . import nodes as paper_nodes
 from .directives import (
     FieldsToctree,
@@ -21,9 +29,12 @@ from .directives import (
     InsightDirective,
     PaperDirective,
     PaperDownloadsDirective,
+    PaperGraphDirective,
     PaperInsightsDirective,
     PaperLinksIndexDirective,
     PaperListDirective,
+    PaperNewestDirective,
+    PaperTimelineDirective,
     PaperTopicsDirective,
 )
 from .domain import CATALOG, PaperDomain
@@ -114,6 +125,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("paper-indices", IndicesToctree)
     app.add_directive("paper-list", PaperListDirective)
     app.add_directive("paper-topics", PaperTopicsDirective)
+    app.add_directive("paper-timeline", PaperTimelineDirective)
+    app.add_directive("paper-newest", PaperNewestDirective)
+    app.add_directive("paper-graph", PaperGraphDirective)
     app.add_directive("paper-links", PaperLinksIndexDirective)
     app.add_directive("paper-insights", PaperInsightsDirective)
     app.add_directive("paper-downloads", PaperDownloadsDirective)
@@ -125,6 +139,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     downloads.register(app)
     navigation.register(app)
     gc_tuning.register(app)
+    graphs.register(app)
 
     app.add_transform(PaperPageTitle)
     app.add_post_transform(BibliographyNoteLinks)
@@ -142,7 +157,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -27,6 +27,7 @@ from . import nodes as paper_nodes
 from .domain import PaperDomain, _, __
 from .downloads import ALL_BIB, PAPERS_JSON, download_link
 from .fields import UNFILED_SLUG, find_field, listed_field
+from .graphs import paper_graph, paper_timeline
 from .model import InsightRecord, PaperRecord
 from .topics import find_topic
 
@@ -368,6 +369,51 @@ class PaperListDirective(_PlaceholderDirective):
             node = paper_nodes.paper_list(field=slug)
             return self.placeholder(node, ("field", slug))
         return self.placeholder(paper_nodes.paper_list(year=year), ("years", ""))
+
+
+class PaperNewestDirective(_PlaceholderDirective):
+    """``paper-newest``: the ``:count:`` newest papers of the site, or of one ``:field:``."""
+
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        "field": directives.unchanged,
+        "count": directives.unchanged,
+    }
+
+    def run(self) -> list[Node]:
+        field = str(self.options.get("field") or "").strip()
+        slug = ""
+        if field:
+            spec = find_field(self.domain.fields, field)
+            slug = spec.slug if spec else (UNFILED_SLUG if field == UNFILED_SLUG else "")
+            if not slug:
+                self.warn("field", __("unknown field %r in paper-newest"), field)
+                return []
+        text = str(self.options.get("count") or "5").strip()
+        count = int(text) if text.isdigit() else 5
+        node = paper_nodes.paper_newest(field=slug, count=count)
+        return self.placeholder(node, ("newest", f"{slug}:{count}"))
+
+
+class PaperTimelineDirective(_PlaceholderDirective):
+    """``paper-timeline``: a picture of the papers per year and field."""
+
+    def run(self) -> list[Node]:
+        return self.placeholder(paper_timeline(), ("timeline", ""))
+
+
+class PaperGraphDirective(_PlaceholderDirective):
+    """``paper-graph``: a picture of the links between the notes of one ``:field:``."""
+
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {"field": directives.unchanged}
+
+    def run(self) -> list[Node]:
+        text = str(self.options.get("field") or "").strip()
+        spec = find_field(self.domain.fields, text)
+        slug = spec.slug if spec else (UNFILED_SLUG if text == UNFILED_SLUG else "")
+        if not slug:
+            self.warn("field", __("unknown field %r in paper-graph"), text)
+            return []
+        return self.placeholder(paper_graph(field=slug), ("graph", slug))
 
 
 class PaperTopicsDirective(_PlaceholderDirective):

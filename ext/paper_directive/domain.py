@@ -273,6 +273,13 @@ class PaperDomain(Domain):
     def topic_papers(self, slug: str) -> tuple[PaperSummary, ...]:
         return self.index.by_topic.get(slug, ())
 
+    def newest_papers(self, field: str, count: int) -> tuple[PaperSummary, ...]:
+        """The *count* newest papers of a field (or of the site, without one)."""
+        if field:
+            return self.field_papers(field)[:count]
+        newest = (papers for _year, papers in self.years())
+        return tuple(s for group in newest for s in group)[:count]
+
     # --- derived views -----------------------------------------------------
 
     def _forget_index(self) -> None:
@@ -484,13 +491,20 @@ class PaperDomain(Domain):
 
         return tuple(sorted(groups, key=order))
 
-    def count(self, field: str) -> int:
-        """How many papers the site has, in all (``all``) or in one field (name or slug)."""
-        if field.strip().casefold() in ("", "all"):
+    def count(self, what: str) -> int:
+        """How many the site has now: papers (``all``), insights, topics, or a field's papers."""
+        wanted = what.strip().casefold()
+        if wanted in ("", "all"):
             return len(self.papers)
+        if wanted == "insights":
+            return sum(len(records) for records in self.insights.values())
+        if wanted == "topics":
+            return len(self.topics)
+        if wanted == UNFILED_SLUG:
+            return len(self.field_papers(UNFILED_SLUG))
         from .fields import find_field
 
-        spec = find_field(self.fields, field)
+        spec = find_field(self.fields, what)
         return len(self.field_papers(spec.slug)) if spec else 0
 
     def view(self, dependency: Dependency) -> Any:
@@ -504,6 +518,9 @@ class PaperDomain(Domain):
             return self.field_papers(argument)
         if kind == "topic":
             return self.topic_papers(argument)
+        if kind == "newest":
+            field, _sep, count = argument.partition(":")
+            return self.newest_papers(field, int(count or 5))
         if kind == "topics":
             return tuple((t, len(self.topic_papers(t.slug))) for t in self.topics)
         if kind == "years":
@@ -514,6 +531,10 @@ class PaperDomain(Domain):
             return self.insight_groups(argument)
         if kind == "count":
             return self.count(argument)
+        if kind in ("timeline", "graph"):
+            from .graphs import graph_views
+
+            return graph_views(self, kind, argument)
         if kind in ("nav", "nav-papers"):
             from .navigation import navigation_view
 

@@ -35,6 +35,10 @@ class paper_list(nodes.General, nodes.Element):
     """The papers of one field (``field``), one year (``year``) or one topic (``topic``)."""
 
 
+class paper_newest(nodes.General, nodes.Element):
+    """The newest papers of the site or of one field (``field``), ``count`` of them."""
+
+
 class paper_topics_index(nodes.General, nodes.Element):
     """Every topic with its names and number of papers."""
 
@@ -54,6 +58,7 @@ class paper_count(nodes.Inline, nodes.TextElement):
 PLACEHOLDERS: tuple[type[nodes.Element], ...] = (
     paper_card,
     paper_list,
+    paper_newest,
     paper_topics_index,
     paper_links_index,
     paper_insights,

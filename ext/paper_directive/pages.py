@@ -26,6 +26,7 @@ from .directives import plausible_year
 from .domain import NO_PAPER, PaperDomain, ScanMemo, _, year_label
 from .fields import UNFILED_SLUG, FieldSpec, listed_field, parse_fields, slugify
 from .model import ScannedPage, newest_first
+from .overview import OVERVIEW, overview_page
 from .source_scan import scan_paper_options
 from .topics import TopicSpec
 
@@ -35,8 +36,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: First line of every generated page; only files that start with it are ever deleted.
-GENERATED_MARKER = ".. This page is written by paper_directive at every build; edits are lost."
+#: What the first line of every generated file says; only such files are ever deleted.
+GENERATED_NOTE = "This page is written by paper_directive at every build; edits are lost."
+#: The first line of a generated page in reStructuredText, and of one in MyST.
+GENERATED_MARKER = ".. " + GENERATED_NOTE
+GENERATED_MARKER_MYST = "% " + GENERATED_NOTE
 
 
 def scan_sources(
@@ -131,7 +135,14 @@ def field_page(spec: FieldSpec, papers: list[ScannedPage]) -> str:
     ]
     if spec.description:
         parts += [spec.description, ""]
-    parts += [".. paper-list::", f"   :field: {spec.slug}", ""]
+    parts += [
+        ".. paper-list::",
+        f"   :field: {spec.slug}",
+        "",
+        ".. paper-graph::",
+        f"   :field: {spec.slug}",
+        "",
+    ]
     if papers:
         parts += [".. toctree::", "   :hidden:", "", entries, ""]
     return "\n".join(parts)
@@ -141,6 +152,7 @@ def years_page(pages: list[ScannedPage]) -> str:
     years = sorted({page.year for page in pages}, key=lambda y: (y is None, -(y or 0)))
     parts = [GENERATED_MARKER, "", ":orphan:", "", ".. _paper-years:", ""]
     parts.append(_heading(_("Papers by year"), "="))
+    parts += [".. paper-timeline::", ""]
     for year in years:
         label = year_label(year)
         parts += [
@@ -235,7 +247,7 @@ def split_index_pages(pages: list[ScannedPage], bib_keys: Iterable[str]) -> dict
     labels = _year_labels(pages)
     out: dict[str, str] = {}
     for name, title, directive, intro in (
-        ("years", _("Papers by year"), "paper-list", []),
+        ("years", _("Papers by year"), "paper-list", [".. paper-timeline::", ""]),
         ("references", _("Cross-references"), "paper-links", []),
         (
             "insights",
@@ -301,6 +313,7 @@ def generated_pages(
         out.update(single_index_pages(pages))
     if topics:
         out.update(topic_pages(topics, config.language))
+    out[OVERVIEW] = overview_page(GENERATED_MARKER_MYST, fields, pages, config.paper_pages_dir)
     return out
 
 
@@ -318,12 +331,12 @@ def write_pages(root: Path, pages: dict[str, str]) -> list[str]:
         path.write_text(text, encoding="utf-8")
         written.append(relative)
     if root.is_dir():
-        for path in sorted(root.rglob("*.rst")):
+        for path in sorted(p for p in root.rglob("*") if p.suffix in (".rst", ".inc")):
             relative = path.relative_to(root).as_posix()
             if relative in pages:
                 continue
             with path.open(encoding="utf-8") as file:
-                if file.readline().rstrip("\n") == GENERATED_MARKER:
+                if file.readline().rstrip("\n") in (GENERATED_MARKER, GENERATED_MARKER_MYST):
                     path.unlink()
                     written.append(relative + " (removed)")
                     if path.parent != root and not any(path.parent.iterdir()):

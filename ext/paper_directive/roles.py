@@ -54,7 +54,10 @@ class PaperReferenceRole(XRefRole):
 
 
 class PaperCountRole(SphinxRole):
-    """``{paper-count}`all``` or ``{paper-count}`LLM```: how many papers the site has now."""
+    """``{paper-count}`all``` or ``{paper-count}`LLM```: how many papers the site has now.
+
+    ``insights`` and ``topics`` count the insights and the topics instead.
+    """
 
     def run(self) -> tuple[list[Node], list[system_message]]:
         field = self.text.strip() or "all"

@@ -18,6 +18,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import docname_join, logging
 
+from . import graphs
 from . import nodes as paper_nodes
 from .domain import NO_PAPER, PaperDomain, PaperLinks, _
 from .downloads import download_link, field_bib_path
@@ -77,10 +78,13 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
             paper_nodes.paper_card: self.card,
             paper_nodes.paper_list: self.paper_list,
             paper_nodes.paper_topics_index: self.topics_index,
+            paper_nodes.paper_newest: self.newest,
             paper_nodes.paper_links_index: self.links_index,
             paper_nodes.paper_insights: self.insights,
             paper_nodes.paper_count: self.count,
         }
+        assert self.domain.builder is not None, "set at builder-inited"
+        expanders.update(graphs.expanders(self.domain, self.domain.builder))
         # one walk over the page finds every kind of placeholder
         for node in list(self.document.findall(lambda n: type(n) in expanders)):
             cast(nodes.Element, node).replace_self(expanders[type(node)](node))
@@ -150,6 +154,28 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
             ]
             out.append(listing)
         return out
+
+    def newest(self, node: paper_nodes.paper_newest) -> list[Node]:
+        """The newest papers: of a field, by title alone; of the site, led by year and field."""
+        links = self.links(str(node["docname"]))
+        field = str(node.get("field", ""))
+        papers = self.domain.newest_papers(field, int(node.get("count", 5)))
+        if not papers:
+            return []
+        listing = nodes.bullet_list(classes=["paper-newest", NO_SEARCH])
+        for summary in papers:
+            paragraph = nodes.paragraph()
+            if not field:
+                lead = " · ".join(
+                    part
+                    for part in (str(summary.year or ""), self.field_name(summary.field))
+                    if part
+                )
+                paragraph += nodes.strong(lead, lead)
+                paragraph += nodes.Text(" ")
+            paragraph += links.paper(summary)
+            listing += nodes.list_item("", paragraph)
+        return [listing]
 
     # --- the topics -----------------------------------------------------------
 
