@@ -68,7 +68,11 @@ paper_topics = [
     {"slug": "gan", "zh": "生成对抗网络", "en": "Generative adversarial networks"},
     {"slug": "offline-rl", "zh": "离线强化学习", "en": "Offline reinforcement learning"},
     {"slug": "learning-from-videos", "zh": "从视频中学习", "en": "Learning from videos"},
-    {"slug": "model-based-rl", "zh": "基于模型的强化学习", "en": "Model-based reinforcement learning"},
+    {
+        "slug": "model-based-rl",
+        "zh": "基于模型的强化学习",
+        "en": "Model-based reinforcement learning",
+    },
     {"slug": "games", "zh": "游戏", "en": "Games"},
     {"slug": "language-agents", "zh": "语言智能体", "en": "Language agents"},
     {"slug": "alignment", "zh": "对齐", "en": "Alignment"},
