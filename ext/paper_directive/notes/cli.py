@@ -14,8 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from paper_directive.exporter import export_readme
-from paper_directive.importer import NotesError, import_readme, read_text, write_if_changed
+from paper_directive.notes.exporter import export_readme
+from paper_directive.notes.importer import NotesError, import_readme, read_text, write_if_changed
 
 PROG = "paper-notes"
 
