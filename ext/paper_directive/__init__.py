@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sphinx.util.fileutil import copy_asset_file
 
 from . import bibliography_cache, downloads, gc_tuning, latex_output, navigation, search_fix
+from . import language as site_language
 from . import nodes as paper_nodes
 from .directives import (
     FieldsToctree,
@@ -125,6 +126,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(BibliographyNoteLinks)
     app.add_post_transform(ExpandPaperPlaceholders)
     app.add_message_catalog(CATALOG, str(PACKAGE_DIR / "locale"))
+    site_language.register(app)
 
     app.connect("config-inited", derive_fields)
     app.connect("builder-inited", generate)
