@@ -15,6 +15,7 @@ from sphinx.util.fileutil import copy_asset_file
 
 from . import bibliography_cache, downloads, gc_tuning, latex_output, navigation, search_fix
 from . import language as site_language
+from . import latexmkrc as latexmk_defaults
 from . import nodes as paper_nodes
 from .directives import (
     FieldsToctree,
@@ -118,6 +119,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     paper_nodes.register(app)
     search_fix.register(app)
     latex_output.register(app)
+    latexmk_defaults.register(app)
     downloads.register(app)
     navigation.register(app)
     gc_tuning.register(app)

@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx import locale
 
-from .domain import CATALOG
-
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -68,6 +66,8 @@ def normalise_language(app: Sphinx, config: Config) -> None:
     reload_sphinx_catalog: Any = getattr(app, "_init_i18n", None)
     if reload_sphinx_catalog is not None:
         reload_sphinx_catalog()
+    from .domain import CATALOG  # not at the top: the domain's modules import this one
+
     locale.init([LOCALE_DIR], wanted, CATALOG)
 
 
