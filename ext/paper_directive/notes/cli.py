@@ -15,12 +15,13 @@ from collections.abc import Sequence
 
 from paper_directive.notes.command import Command
 from paper_directive.notes.importer import NotesError
+from paper_directive.notes.new import COMMAND as NEW
 from paper_directive.notes.readme_commands import EXPORT, IMPORT
 
 PROG = "paper-notes"
 
 #: The subcommands, in the order ``paper-notes --help`` lists them.
-COMMANDS: tuple[Command, ...] = (IMPORT, EXPORT)
+COMMANDS: tuple[Command, ...] = (NEW, IMPORT, EXPORT)
 
 
 def _parser() -> argparse.ArgumentParser:
