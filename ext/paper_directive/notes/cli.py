@@ -15,13 +15,14 @@ from collections.abc import Sequence
 
 from paper_directive.notes.command import Command
 from paper_directive.notes.importer import NotesError
+from paper_directive.notes.init import COMMAND as INIT
 from paper_directive.notes.new import COMMAND as NEW
 from paper_directive.notes.readme_commands import EXPORT, IMPORT
 
 PROG = "paper-notes"
 
 #: The subcommands, in the order ``paper-notes --help`` lists them.
-COMMANDS: tuple[Command, ...] = (NEW, IMPORT, EXPORT)
+COMMANDS: tuple[Command, ...] = (INIT, NEW, IMPORT, EXPORT)
 
 
 def _parser() -> argparse.ArgumentParser:
