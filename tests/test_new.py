@@ -13,6 +13,7 @@ import pty
 import re
 import select
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -441,9 +442,9 @@ def test_offline_a_lookup_ends_with_one_line_suggesting_the_bibtex(
     project, capsys, monkeypatch, source
 ):
     # a port nothing listens on: as without network, the connection is refused
-    closed = RecordedServices()
-    port = closed.server.server_port
-    closed.server.server_close()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     monkeypatch.setenv("PAPER_NOTES_ARXIV_API", f"http://127.0.0.1:{port}/arxiv/query")
     monkeypatch.setenv("PAPER_NOTES_CROSSREF_API", f"http://127.0.0.1:{port}/crossref/works")
     basic = project("basic")
