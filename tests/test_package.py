@@ -41,13 +41,11 @@ NOT_IN_A_CLEAN_CLONE = (
 pytestmark = pytest.mark.slow
 
 
-def run(command: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run *command* outside the repository, without anything pointing back into it."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env |= {"UV_PYTHON_DOWNLOADS": "never", **kwargs.pop("env", {})}  # type: ignore[dict-item]
-    result = subprocess.run(
-        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, **kwargs
-    )
+    env["UV_PYTHON_DOWNLOADS"] = "never"  # the machine's Python, never a downloaded one
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, f"{command}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return result
 
