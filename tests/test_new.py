@@ -287,6 +287,25 @@ def test_bad_arguments_end_with_one_line(project, capsys, argv, message):
     assert err.startswith("paper-notes: error: ") and message in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "no BibTeX entry in it"),
+        ("@misc{a, title={A}, year={2020}}\n@misc{b, title={B}, year={2021}}\n", "2 entries"),
+        ("@inproceedings{a, title={A}, year={2020}, crossref={DBLP:conf/x/2020}}", "crossref ="),
+        ("@misc{a, title={A}, year={2020}", "syntax error in line 1"),
+    ],
+)
+def test_bibtex_new_cannot_use_is_refused_with_the_reason(project, capsys, tmp_path, text, message):
+    basic = project("basic")
+    pasted = tmp_path / "paper.bib"
+    pasted.write_text(text, encoding="utf-8")
+    status, out, err = new(capsys, str(pasted), "--docs", str(basic.srcdir), "--field", "LLM")
+    assert (status, out) == (1, "")
+    assert err.startswith("paper-notes: error: ") and str(pasted) in err and message in err, err
+    assert err.count("\n") == 1
+
+
 def test_bibtex_on_standard_input_without_a_terminal_needs_field(project):
     basic = project("basic")
     command = [

@@ -92,6 +92,12 @@ def entry_from_bibtex(text: str, where: str) -> Record:
     if len(data.entries) > 1:
         raise NotesError(f"{where}: {len(data.entries)} entries; add one paper at a time")
     (entry,) = data.entries.values()
+    if "crossref" in entry.fields:
+        raise NotesError(
+            f"{where}: the entry takes its venue from another entry "
+            f"(crossref = {entry.fields['crossref']}); copy the BibTeX that writes it out "
+            "(on DBLP: the 'standard' BibTeX)"
+        )
     cleaned, dropped = clean_entry(entry)
     record = Record(cleaned)
     if dropped:
