@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util.fileutil import copy_asset_file
 
-from .language import bcp47_tag
+from .language import bcp47_tag, sphinx_language
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from sphinx.config import Config
 
 STYLE = Path(__file__).resolve().parent / "latex" / "paperdirective.sty"
+#: Languages whose PDFs get the style's Chinese labels (written in simplified characters).
+SIMPLIFIED_CHINESE = frozenset({"zh", "zh_CN", "zh_SG"})
 
 
 def visit_insight(translator: Any, node: nodes.Element) -> None:
@@ -50,12 +52,12 @@ def load_style(app: Sphinx, config: Config) -> None:
     """Load ``paperdirective.sty`` with the document's language.
 
     The language goes into the PDF's metadata as PDF readers name it
-    (``zh-CN``); a Chinese document also gets Chinese fixed labels.  Done
+    (``zh-CN``); a document in simplified Chinese also gets Chinese fixed labels.  Done
     once the configuration is read, so the language is the one the build
     uses, ``-D language=...`` included.
     """
     options = [bcp47_tag(config.language)]
-    if config.language.lower().startswith("zh"):
+    if sphinx_language(config.language) in SIMPLIFIED_CHINESE:
         options.append("chinese")
     app.add_latex_package("paperdirective", ",".join(options))
 
