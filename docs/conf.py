@@ -108,7 +108,8 @@ graphviz_output_format = "svg"
 # Read the Docs no longer adds LaTeX settings of its own: all of them are here.
 latex_engine = "xelatex"
 latex_documents = [
-    (root_doc, "brief_paper_reading.tex", "论文阅读笔记", "brief_paper_reading", "manual"),
+    # title and author are LaTeX: the underscore escaped (they are the PDF's metadata too)
+    (root_doc, "brief_paper_reading.tex", "论文阅读笔记", r"brief\_paper\_reading", "manual"),
 ]
 latex_show_urls = "no"
 latex_elements = {
@@ -118,6 +119,9 @@ latex_elements = {
     "fncychap": "",
     "releasename": "版本",
     "preamble": r"""
+% The notes are Chinese whatever language the labels are in (Read the Docs may
+% build with -D language=en): Sphinx loads xeCJK only for a Chinese build.
+\usepackage{xeCJK}
 % Chinese text: Noto CJK where installed (Read the Docs, Debian's fonts-noto-cjk),
 % otherwise the Fandol fonts that come with TeX Live's Chinese support.
 \IfFontExistsTF{Noto Serif CJK SC}{%
@@ -126,21 +130,8 @@ latex_elements = {
   \setCJKmonofont{Noto Sans Mono CJK SC}%
 }{}
 \xeCJKsetup{CJKecglue={\hskip 0.2em plus 0.08\baselineskip}}
-% The fixed labels in Chinese: babel has no Chinese captions.
-\addto\captionsenglish{%
-  \renewcommand{\contentsname}{目录}%
-  \renewcommand{\chaptername}{}%
-  \renewcommand{\appendixname}{附录}%
-  \renewcommand{\indexname}{索引}%
-  \renewcommand{\bibname}{参考文献}%
-  \renewcommand{\figurename}{图}%
-  \renewcommand{\tablename}{表}%
-  \renewcommand{\partname}{}%
-}
-\titleformat{\chapter}[display]
-  {\normalfont\sffamily\huge\bfseries}
-  {第\,\thechapter\,章}{16pt}{\Huge}
-\titlespacing*{\chapter}{0pt}{-20pt}{30pt}
+% (the fixed labels and chapter numbers in Chinese come from paper_directive
+% when the site is built in Chinese)
 % room for the running heads of fancyhdr
 \setlength{\headheight}{14pt}
 \addtolength{\topmargin}{-2pt}

@@ -72,3 +72,50 @@ def test_labels_follow_the_site_language(project):
     assert page.select_one("p.paper-cite").get_text() == "Cite"
     tabs = page.select("div.paper-cite-tabs label")
     assert [tab.get_text(strip=True) for tab in tabs] == ["BibTeX", "Reference"]
+
+
+def sidebar_labels(html: str) -> tuple[list[str], list[str]]:
+    """Sphinx's own sidebar headings and the extension's toctree captions of a page."""
+    page = BeautifulSoup(html, "html.parser")
+    navigation = [h3.get_text() for h3 in page.select("div.sphinxsidebar h3")]
+    captions = [c.get_text() for c in page.select("p.caption span.caption-text")]
+    return navigation, captions
+
+
+@pytest.mark.parametrize("spelling", ["zh-cn", "zh-CN", "zh_CN"])
+def test_read_the_docs_spelling_of_chinese_gives_the_chinese_site(project, spelling):
+    # Read the Docs passes -D language=zh-cn for a project set to Simplified Chinese
+    basic = project("basic")
+    app = basic.build("html", confoverrides={"language": spelling})
+    assert warnings_of(app) == ""
+    assert app.config.language == "zh_CN"
+    navigation, captions = sidebar_labels(basic.output("html", "index.html"))
+    assert navigation == ["本页", "快速搜索"]  # Sphinx's catalog
+    assert captions == ["领域", "索引"]  # the extension's catalog
+    raft = BeautifulSoup(basic.output("html", "papers/raft.html"), "html.parser")
+    assert raft.select_one("p.paper-cite").get_text() == "引用"
+    assert 'lang="zh-CN"' in basic.output("html", "index.html")
+
+
+@pytest.mark.parametrize("spelling", ["en", "EN"])
+def test_read_the_docs_default_language_gives_the_english_site(project, spelling):
+    basic = project("basic")
+    app = basic.build("html", confoverrides={"language": spelling})
+    assert warnings_of(app) == ""
+    navigation, captions = sidebar_labels(basic.output("html", "index.html"))
+    assert navigation == ["This Page", "Quick search"]
+    assert captions == ["Fields", "Indices"]
+
+
+def test_languages_are_spelled_as_sphinx_and_as_documents_name_them():
+    from paper_directive.language import bcp47_tag, sphinx_language
+
+    assert [sphinx_language(c) for c in ("zh-cn", "pt-br", "nb_no", "ja", "EN")] == [
+        "zh_CN",
+        "pt_BR",
+        "nb_NO",
+        "ja",
+        "en",
+    ]
+    assert sphinx_language("sr@latin") == "sr@latin"
+    assert [bcp47_tag(c) for c in ("zh_CN", "zh-cn", "en")] == ["zh-CN", "zh-CN", "en"]

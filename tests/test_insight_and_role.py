@@ -46,7 +46,8 @@ def test_insight_renders_as_a_box_in_latex(project):
     assert warnings_of(basic.build("latex")) == ""
     tex = basic.output("latex", "basic.tex")
     # a box of its own, not Sphinx's note box, with an anchor for links to it
-    assert r"\usepackage{paperdirective}" in tex
+    # with the document's language (the PDF's metadata) and Chinese labels for a Chinese site
+    assert r"\usepackage[zh-CN,chinese]{paperdirective}" in tex
     assert r"\phantomsection\label{\detokenize{papers/raft:insight-0}}" in tex
     assert "\\begin{paperinsight}{想法}" in tex
     assert (basic.builddir / "latex" / "paperdirective.sty").is_file()

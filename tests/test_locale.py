@@ -17,7 +17,7 @@ LOCALE = PACKAGE / "locale"
 
 def messages_in_code() -> set[str]:
     found: set[str] = set()
-    for path in PACKAGE.glob("*.py"):
+    for path in PACKAGE.rglob("*.py"):  # the extension and its notes/ subpackage
         for _line, message, _comments, _context in extract_from_file(
             "python", str(path), keywords={"_": None, "__": None}
         ):

@@ -15,8 +15,8 @@ from bs4 import BeautifulSoup
 from pybtex.database import parse_file
 
 from conftest import REPO, warnings_of
-from paper_directive.exporter import export_readme
-from paper_directive.readme_format import canonical_readme, parse_readme
+from paper_directive.notes.exporter import export_readme
+from paper_directive.notes.readme_format import canonical_readme, parse_readme
 
 FIELD_COUNTS = {
     "llm": 13,

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 
 from conftest import SEED, build_site, copy_site, need_tool, warnings_of
-from paper_directive.readme_format import parse_readme
+from paper_directive.notes.readme_format import parse_readme
 
 PDF_NAME = "brief_paper_reading"
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")

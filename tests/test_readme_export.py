@@ -16,11 +16,11 @@ from myst_parser.parsers.directives import parse_directive_text
 from myst_parser.parsers.mdit import create_md_parser
 from test_readme_import import SEED, make_docs, seed_text
 
-from paper_directive.cli import main
-from paper_directive.exporter import export_readme
-from paper_directive.importer import import_readme
-from paper_directive.page_format import markdown_escape, markdown_unescape, parse_page
-from paper_directive.readme_format import canonical_readme, parse_readme
+from paper_directive.notes.cli import main
+from paper_directive.notes.exporter import export_readme
+from paper_directive.notes.importer import import_readme
+from paper_directive.notes.page_format import markdown_escape, markdown_unescape, parse_page
+from paper_directive.notes.readme_format import canonical_readme, parse_readme
 
 MD = create_md_parser(MdParserConfig(enable_extensions={"dollarmath", "colon_fence"}), RendererHTML)
 

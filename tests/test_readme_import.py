@@ -11,20 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from paper_directive.importer import (
+from paper_directive.notes.importer import (
     NotesError,
     import_readme,
     normalise_title,
     page_slug,
 )
-from paper_directive.page_format import (
+from paper_directive.notes.page_format import (
     INTRO_END,
     INTRO_START,
     format_option_value,
     is_pristine,
     parse_page,
 )
-from paper_directive.readme_format import (
+from paper_directive.notes.readme_format import (
     ReadmeFormatError,
     canonical_readme,
     parse_readme,

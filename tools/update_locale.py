@@ -24,7 +24,7 @@ def pybabel(*args: str) -> None:
 
 def main() -> None:
     pot = LOCALE / f"{CATALOG}.pot"
-    sources = sorted(str(p) for p in PACKAGE.glob("*.py"))
+    sources = sorted(str(p) for p in PACKAGE.rglob("*.py"))
     pybabel(
         "extract",
         "-k",

@@ -22,6 +22,8 @@ from . import (
     navigation,
     search_fix,
 )
+from . import language as site_language
+from . import latexmkrc as latexmk_defaults
 from . import nodes as paper_nodes
 from .directives import (
     FieldsToctree,
@@ -136,6 +138,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     paper_nodes.register(app)
     search_fix.register(app)
     latex_output.register(app)
+    latexmk_defaults.register(app)
     downloads.register(app)
     navigation.register(app)
     gc_tuning.register(app)
@@ -145,6 +148,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(BibliographyNoteLinks)
     app.add_post_transform(ExpandPaperPlaceholders)
     app.add_message_catalog(CATALOG, str(PACKAGE_DIR / "locale"))
+    site_language.register(app)
 
     app.connect("config-inited", derive_fields)
     app.connect("builder-inited", generate)

@@ -245,3 +245,17 @@ def format_entry(key: str, entry: Entry) -> str:
         lines.append(f"  {field} = {{{_latex_non_ascii(values[field])}}}{comma}")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def format_stored_entry(key: str, entry: Entry) -> str:
+    """The entry as the site's own bibliography file stores it.
+
+    :func:`format_entry`, then the project's ``annote`` (why the notes'
+    title or year differ from the record) as the last field, written as it
+    was: it is the project's remark, never set by a bibliography style.
+    """
+    text = format_entry(key, entry)
+    annote = entry.fields.get("annote")
+    if annote is None:
+        return text
+    return text[: -len("\n}\n")] + f",\n  annote = {{{annote}}}\n}}\n"

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paper_directive.fields import find_field
-from paper_directive.importer import SiteConfig, load_site_config, paper_pages, read_text
-from paper_directive.page_format import intro_from_page, parse_page, read_intro_section
-from paper_directive.readme_format import Field, Item, Paper, Readme, render_readme
+from paper_directive.notes.importer import SiteConfig, load_site_config, paper_pages, read_text
+from paper_directive.notes.page_format import intro_from_page, parse_page, read_intro_section
+from paper_directive.notes.readme_format import Field, Item, Paper, Readme, render_readme
 from paper_directive.source_scan import scan_paper_options
 
 #: Papers without ``:order:`` (written by hand) come after the imported ones of their year.

@@ -20,14 +20,14 @@ from itertools import chain, count
 from pathlib import Path
 
 from paper_directive.fields import FieldSpec, find_field, parse_fields, slugify
-from paper_directive.page_format import (
+from paper_directive.notes.page_format import (
     PageMeta,
     intro_to_page,
     is_pristine,
     render_page,
     replace_intro_section,
 )
-from paper_directive.readme_format import Paper, ReadmeFormatError, parse_readme
+from paper_directive.notes.readme_format import Paper, ReadmeFormatError, parse_readme
 from paper_directive.source_scan import scan_paper_options
 
 #: Slugs are cut to about this many characters, at a word boundary.

@@ -60,7 +60,7 @@ import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from paper_directive.readme_format import Item, make_item, split_lines
+from paper_directive.notes.readme_format import Item, make_item, split_lines
 from paper_directive.source_scan import scan_paper_options
 
 # --------------------------------------------------------------------------
