@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -269,9 +270,22 @@ def use_png_in_epub(app: Sphinx) -> None:
         app.config.graphviz_output_format = "png"
 
 
+def drop_image_maps_from_epub(app: Sphinx) -> list[Any]:
+    """``html-collect-pages``, before an EPUB is packed: graphviz's image maps out.
+
+    sphinx.ext.graphviz writes an image map beside every PNG; the EPUB's
+    pictures have no links, and the EPUB format knows no such files.
+    """
+    if app.builder.name.startswith("epub"):
+        for path in Path(app.outdir, "_images").glob("graphviz-*.png.map"):
+            path.unlink()
+    return []
+
+
 def register(app: Sphinx) -> None:
     app.setup_extension("sphinx.ext.graphviz")
     skip = (_skip, None)
     for node_class in (paper_timeline, paper_graph):
         app.add_node(node_class, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     app.connect("builder-inited", use_png_in_epub)
+    app.connect("html-collect-pages", drop_image_maps_from_epub)

@@ -38,6 +38,10 @@ def _doc(docname: str, text: str = "") -> str:
     return f"{{doc}}`{text} </{docname}>`" if text else f"{{doc}}`/{docname}`"
 
 
+def _heading(text: str) -> list[str]:
+    return [f"```{{rubric}} {text}", ":class: paper-overview-heading", "```", ""]
+
+
 def _count(what: str) -> str:
     return "{paper-count}`" + what.replace("`", "") + "`"
 
@@ -60,7 +64,8 @@ def overview_page(
         lines += [":::{grid-item-card}", ":text-align: center", "", f"**{_count(what)}** {label}"]
         lines += [":::", ""]
     fields_heading = _("Fields")
-    lines += ["::::", "", f"## {fields_heading}", ""]
+    # rubrics, not headings: in the PDF the landing page's sections would be chapters
+    lines += ["::::", "", *_heading(fields_heading)]
     lines += ["::::{grid} 1 2 2 3", ":gutter: 3", ":class-container: paper-field-cards", ""]
     for spec in shown:
         title = _doc(f"{pages_dir}/fields/{spec.slug}", spec.name)
@@ -72,7 +77,7 @@ def overview_page(
         lines += [":::", ""]
     newest_heading = _("Newest papers")
     timeline_heading = _("Papers per year and field")
-    lines += ["::::", "", f"## {newest_heading}", ""]
+    lines += ["::::", "", *_heading(newest_heading)]
     lines += ["```{paper-newest}", f":count: {NEWEST_OF_SITE}", "```", ""]
-    lines += [f"## {timeline_heading}", "", "```{paper-timeline}", "```", ""]
+    lines += [*_heading(timeline_heading), "```{paper-timeline}", "```", ""]
     return "\n".join(lines)
