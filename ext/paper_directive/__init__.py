@@ -11,33 +11,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from sphinx.util.fileutil import copy_asset_file
-
-from . import bibliography_cache, downloads, gc_tuning, latex_output, navigation, search_fix
-from . import nodes as paper_nodes
-from .directives import (
-    FieldsToctree,
-    IndicesToctree,
-    InsightDirective,
-    PaperDirective,
-    PaperDownloadsDirective,
-    PaperInsightsDirective,
-    PaperLinksIndexDirective,
-    PaperListDirective,
-)
-from .domain import CATALOG, PaperDomain
-from .pages import derive_fields, generate
-from .roles import PaperCountRole, PaperReferenceRole
-from .transforms import (
-    BibliographyNoteLinks,
-    ExpandPaperPlaceholders,
-    PaperPageTitle,
-    note_bibliography_dependency,
-)
-
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
+
+    from .domain import PaperDomain
 
 try:
     __version__ = version("paper-notes")
@@ -49,13 +27,13 @@ CSS_FILE = "paper_directive.css"
 
 
 def _outdated_renderings(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    return cast(PaperDomain, env.domains["paper"]).outdated_renderings()
+    return cast("PaperDomain", env.domains["paper"]).outdated_renderings()
 
 
 def _note_removed(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    cast(PaperDomain, env.domains["paper"]).removed_docnames = set(removed)
+    cast("PaperDomain", env.domains["paper"]).removed_docnames = set(removed)
     return []
 
 
@@ -68,7 +46,7 @@ def _remove_stale_pages(app: Sphinx, exception: Exception | None) -> None:
     builder: Any = app.builder
     if exception is not None or not hasattr(builder, "get_outfilename"):
         return
-    domain = cast(PaperDomain, app.env.domains["paper"])
+    domain = cast("PaperDomain", app.env.domains["paper"])
     for docname in getattr(domain, "removed_docnames", ()):
         page = Path(builder.get_outfilename(docname))
         page.unlink(missing_ok=True)
@@ -77,7 +55,7 @@ def _remove_stale_pages(app: Sphinx, exception: Exception | None) -> None:
 
 
 def _remember_builder(app: Sphinx) -> None:
-    cast(PaperDomain, app.env.domains["paper"]).builder = app.builder
+    cast("PaperDomain", app.env.domains["paper"]).builder = app.builder
 
 
 def _add_css(app: Sphinx) -> None:
@@ -88,6 +66,8 @@ def _add_css(app: Sphinx) -> None:
     configuration on every following build.  It is copied now, before
     writing, because the EPUB builder packs its files before ``build-finished``.
     """
+    from sphinx.util.fileutil import copy_asset_file
+
     if app.builder.format == "html":
         app.add_css_file(CSS_FILE)
         static = Path(app.outdir) / "_static"
@@ -96,8 +76,47 @@ def _add_css(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # imported here, not at the top: ``paper-notes check`` imports modules of
+    # this package and must not pay for Sphinx's directives, jieba and the rest
+    from . import (
+        bibliography_cache,
+        bibliography_loader,
+        config_check,
+        downloads,
+        gc_tuning,
+        latex_output,
+        navigation,
+        search_fix,
+        unreadable_pages,
+        unused_entries,
+    )
+    from . import nodes as paper_nodes
+    from .directives import (
+        FieldsToctree,
+        IndicesToctree,
+        InsightDirective,
+        PaperDirective,
+        PaperDownloadsDirective,
+        PaperInsightsDirective,
+        PaperLinksIndexDirective,
+        PaperListDirective,
+    )
+    from .domain import CATALOG, PaperDomain
+    from .pages import derive_fields, generate
+    from .roles import PaperCountRole, PaperReferenceRole
+    from .transforms import (
+        BibliographyNoteLinks,
+        ExpandPaperPlaceholders,
+        PaperPageTitle,
+        note_bibliography_dependency,
+    )
+
     app.setup_extension("sphinxcontrib.bibtex")
     bibliography_cache.register(app)
+    bibliography_loader.register(app)
+    config_check.register(app)
+    unreadable_pages.register(app)
+    unused_entries.register(app)
 
     app.add_config_value("paper_fields", [], "env", types=[list, tuple])
     app.add_config_value("paper_pages_dir", "browse", "env", types=[str])

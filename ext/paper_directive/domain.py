@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NotRequired, TypedDict, cast
 
 from docutils import nodes
 from sphinx.domains import Domain, ObjType
-from sphinx.locale import get_translation
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
@@ -44,6 +43,7 @@ from .model import (
     ScannedPage,
     newest_first,
 )
+from .paper_rules import duplicate_key, unknown_reference
 from .roles import PaperReferenceRole
 
 if TYPE_CHECKING:
@@ -54,9 +54,11 @@ if TYPE_CHECKING:
 
     from .navigation import SiteNavigation
 
-CATALOG = "paper_directive"
-_ = get_translation(CATALOG)
-__ = get_translation(CATALOG, "console")
+# the catalog lives in its own module (``paper-notes check`` reads it without Sphinx);
+# it is re-exported here, where the other modules have always imported it from
+from .i18n import CATALOG as CATALOG
+from .i18n import _ as _
+from .i18n import __ as __
 
 logger = logging.getLogger(__name__)
 
@@ -499,15 +501,12 @@ class PaperDomain(Domain):
             if not record.key:
                 continue
             if record.key in first:
+                first_page = str(self.env.doc2path(first[record.key].docname, False))
+                finding = duplicate_key(record.key, first_page)
                 logger.warning(
-                    __(
-                        "duplicate paper key %r: %s already uses it; "
-                        "give each paper its own key from the bibliography"
-                    ),
-                    record.key,
-                    self.env.doc2path(first[record.key].docname, False),
+                    finding.message,
                     type="paper",
-                    subtype="duplicate",
+                    subtype=finding.subtype,
                     location=(docname, record.line),
                 )
             else:
@@ -527,13 +526,8 @@ class PaperDomain(Domain):
     ) -> nodes.reference | None:
         summary = self.paper_by_key(target)
         if summary is None:
-            logger.warning(
-                __("unknown paper key %r: no page has a paper directive with this :key:"),
-                target,
-                type="paper",
-                subtype="ref",
-                location=node,
-            )
+            finding = unknown_reference(target)
+            logger.warning(finding.message, type="paper", subtype=finding.subtype, location=node)
             # the text stays, unlinked; the warning says what to fix
             return contnode  # type: ignore[return-value]
         if not node.get("refexplicit"):

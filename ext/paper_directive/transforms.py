@@ -20,10 +20,12 @@ from sphinx.util import docname_join, logging
 from sphinx.util.nodes import make_refnode
 
 from . import nodes as paper_nodes
-from .domain import NO_PAPER, PaperDomain, PaperLinks, _, __
+from .domain import NO_PAPER, PaperDomain, PaperLinks, _
 from .downloads import download_link, field_bib_path, paper_bib_path
 from .fields import find_field
+from .missing_entries import missing_entry_note
 from .model import PaperRecord, PaperSummary
+from .paper_rules import unknown_related
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -172,13 +174,8 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
                 refs = [links.paper(s) for s in meta.links.cited_by]
                 extra.append(_field(_("Referenced by"), _joined(refs), NO_SEARCH))
         for key in meta.unknown_related:
-            logger.warning(
-                __("unknown paper key %r in :related:; use the :key: of another paper's page"),
-                key,
-                type="paper",
-                subtype="ref",
-                location=card,
-            )
+            finding = unknown_related(key)
+            logger.warning(finding.message, type="paper", subtype=finding.subtype, location=card)
         container = nodes.container(classes=["paper-card"])
         container += self.metadata(record, docname, extra)
         if meta.bibtex:
@@ -193,14 +190,7 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
                 text=_("Download BibTeX") + f" ({record.key}.bib)",
             )
         elif record.key:
-            logger.warning(
-                __("paper key %r is not in the bibliography (%s); add an entry with this key"),
-                record.key,
-                ", ".join(self.config.bibtex_bibfiles or []),
-                type="paper",
-                subtype="bib",
-                location=card,
-            )
+            container += missing_entry_note(self.env, record.key, card)
         return [container]
 
     def metadata(
