@@ -1,10 +1,14 @@
-"""The ``paper-notes`` command line: README import and export.
+"""The ``paper-notes`` command line: README import and export, and the check of a site.
 
 ``paper-notes import README [--docs DIR] [--bib FILE] [--force]`` writes the
 README's papers as pages; ``paper-notes export-readme [--docs DIR] [-o FILE]``
-writes the pages back as a README.  User errors (a missing file, a conf.py
-that does not run, a README line the format cannot hold) end with one line
-on stderr and exit status 1, never a traceback.
+writes the pages back as a README; ``paper-notes check [--docs DIR]
+[--format text|json]`` reports every problem a build would warn about
+(:mod:`.check`), exit status 1 when there is one.  User errors (a missing
+file, a conf.py that does not run, a README line the format cannot hold)
+end with one line on stderr and exit status 1, never a traceback.
+
+Each command imports what it needs when it runs, so that ``check`` starts fast.
 """
 
 from __future__ import annotations
@@ -13,9 +17,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-from paper_directive.exporter import export_readme
-from paper_directive.importer import NotesError, import_readme, read_text, write_if_changed
 
 PROG = "paper-notes"
 
@@ -50,10 +51,27 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument(
         "-o", "--output", type=Path, default=None, help="write here instead of to stdout"
     )
+
+    checker = commands.add_parser(
+        "check",
+        help="report every problem a build would warn about, without building (exit status 1 "
+        "when there is one)",
+    )
+    checker.add_argument(
+        "--docs", type=Path, default=Path("docs"), help="the Sphinx source directory (docs)"
+    )
+    checker.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: one 'path:line: message [paper.subtype]' line per problem; json: for tools",
+    )
     return parser
 
 
 def _import(args: argparse.Namespace) -> int:
+    from paper_directive.importer import import_readme, read_text
+
     report = import_readme(read_text(args.readme), args.docs, args.bib, force=args.force)
     for line in report.lines():
         print(line)
@@ -61,6 +79,9 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from paper_directive.exporter import export_readme
+    from paper_directive.importer import write_if_changed
+
     text, messages = export_readme(args.docs)
     for message in messages:
         print(message, file=sys.stderr)
@@ -72,15 +93,29 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from paper_directive.check import check_site, format_json, format_text
+
+    problems = check_site(args.docs)
+    sys.stdout.write(format_json(problems) if args.format == "json" else format_text(problems))
+    if problems and args.format == "text":
+        print(f"{PROG}: {len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 success, 1 user error, 2 usage)."""
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exit_:  # argparse has printed its usage message
         return exit_.code if isinstance(exit_.code, int) else 2
+    from paper_directive.check import CheckError
+    from paper_directive.importer import NotesError
+
+    commands = {"import": _import, "export-readme": _export, "check": _check}
     try:
-        return _import(args) if args.command == "import" else _export(args)
-    except NotesError as error:
+        return commands[args.command](args)
+    except (NotesError, CheckError) as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 1
     except OSError as error:  # a file that cannot be written
