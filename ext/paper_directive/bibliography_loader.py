@@ -199,10 +199,9 @@ class _FileLoader:
                     Finding(
                         "bibfile",
                         __(
-                            "bibliography file %s holds no entries; add an @type{key, ...} "
+                            "this bibliography file holds no entries; add an @type{key, ...} "
                             "entry for each paper"
-                        )
-                        % name,
+                        ),
                     ),
                 )
             )

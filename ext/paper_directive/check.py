@@ -84,7 +84,9 @@ def read_conf(srcdir: Path) -> dict[str, Any]:
     try:
         return eval_config_file(conf, tags=_Tags())  # type: ignore[arg-type]
     except ConfigError as error:
-        raise CheckError(str(error)) from error
+        # Sphinx's message carries conf.py's traceback; its last line says what failed
+        lines = [line for line in str(error).splitlines() if line.strip()]
+        raise CheckError(f"{conf}: conf.py does not run: {lines[-1].strip()}") from error
 
 
 class _Tags:
@@ -174,7 +176,7 @@ class SiteCheck:
             cited.update(facts.cited)
         self._check_duplicates(registered)
         self._check_bibliography(registered, bibfiles, cited)
-        by_key = {}
+        by_key: dict[str, _Registered] = {}
         for docname in sorted(registered):
             paper = registered[docname]
             if paper.key:

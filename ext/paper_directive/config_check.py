@@ -26,11 +26,12 @@ if TYPE_CHECKING:
 
 
 def setting_line(conf: Path, name: str) -> int:
-    """The line of *conf* (a ``conf.py``) that assigns *name*; 1 when none does."""
+    """The line of *conf* (a ``conf.py``) that last assigns *name*; 1 when none does."""
     try:
         tree = ast.parse(conf.read_bytes())
     except (OSError, SyntaxError, ValueError):
         return 1
+    line = 1
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign):
             targets = node.targets
@@ -39,8 +40,8 @@ def setting_line(conf: Path, name: str) -> int:
         else:
             continue
         if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-            return node.lineno
-    return 1
+            line = max(line, node.lineno)
+    return line
 
 
 def read_fields_setting(value: Any) -> tuple[list[dict[str, str]] | None, list[Finding]]:
