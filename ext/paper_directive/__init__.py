@@ -86,6 +86,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         gc_tuning,
         latex_output,
         navigation,
+        safe_links,
         search_fix,
         unreadable_pages,
         unused_entries,
@@ -117,6 +118,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     config_check.register(app)
     unreadable_pages.register(app)
     unused_entries.register(app)
+    safe_links.register(app)
 
     app.add_config_value("paper_fields", [], "env", types=[list, tuple])
     app.add_config_value("paper_pages_dir", "browse", "env", types=[str])

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from .i18n import __
-from .paper_rules import RejectedEntry
+from .paper_rules import RejectedEntry, is_web_link
 from .problems import Finding, Problem, report
 from .unreadable_pages import encoding_name
 
@@ -35,6 +35,11 @@ if TYPE_CHECKING:
 
 #: The line that opens an entry: ``@type{key,`` (or ``@type(key,``), leading blanks allowed.
 _ENTRY_START = re.compile(rb"[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(][ \t]*([^\s,{}()]*)")
+#: TeX commands that read or write files or run programs when a document is typeset.
+_DANGEROUS_TEX = re.compile(
+    r"\\(?:input|include|InputIfFileExists|write|immediate|openout|openin|read|catcode|"
+    r"e?def|gdef|xdef|let|csname|directlua|special|usepackage|RequirePackage)(?![A-Za-z])"
+)
 #: Entry types that hold no entry.
 _NOT_ENTRIES = frozenset({"comment", "string", "preamble"})
 
@@ -107,7 +112,11 @@ def _reason(error: Exception, first_line: int) -> str:
     if isinstance(error, PybtexSyntaxError) and error.lineno is not None:
         line = first_line + int(error.lineno) - 1
         # pybtex's own text names the line within the entry; ours, within the file
-        return __("%s in line %d: %s") % (error.error_type, line, Exception.__str__(error))
+        return __("%s in line %d: %s (check its braces, quotes, commas and key)") % (
+            error.error_type,
+            line,
+            Exception.__str__(error),
+        )
     return str(error) or type(error).__name__
 
 
@@ -224,11 +233,14 @@ class _FileLoader:
             return None
         self.macros = macros
         lines = {chunk.key.casefold(): chunk.line for chunk in chunks if chunk.key}
+        added: dict[str, None] = {}
         for key, entry in data.entries.items():
-            self._add(key, entry, name, lines.get(key.casefold()) or _line_of(text, key))
+            line = lines.get(key.casefold()) or _line_of(text, key)
+            if self._add(key, entry, name, line):
+                added[key] = None
         for preamble in data.preamble_list:
             self.data.add_to_preamble(preamble)
-        return dict.fromkeys(data.entries)
+        return added
 
     def _load_entries(self, name: str, chunks: list[_Chunk]) -> dict[str, None]:
         """The file read entry by entry: each broken entry is reported and left out."""
@@ -259,15 +271,47 @@ class _FileLoader:
                 if key in self.data.entries:
                     self._duplicate(name, chunk.line, key)
                     continue
-                self._add(key, entry, name, chunk.line)
-                added[key] = None
+                if self._add(key, entry, name, chunk.line):
+                    added[key] = None
             for preamble in data.preamble_list:
                 self.data.add_to_preamble(preamble)
         return added
 
-    def _add(self, key: str, entry: Any, name: str, line: int) -> None:
+    def _add(self, key: str, entry: Any, name: str, line: int) -> bool:
+        """Add an entry that pybtex read, unless what it holds must not reach the outputs."""
+        values = [*entry.fields.values(), *(str(p) for ps in entry.persons.values() for p in ps)]
+        dangerous = next(
+            (m.group(0) for v in values if (m := _DANGEROUS_TEX.search(v)) is not None), None
+        )
+        if dangerous is not None:
+            reason = (
+                __(
+                    "it holds the TeX command %s, which reads or writes files or runs programs "
+                    "when the BibTeX is typeset; remove it"
+                )
+                % dangerous
+            )
+            self._reject(name, _Chunk(line, b"", entry.type.lower(), key), reason)
+            return False
         self.data.add_entry(key, entry)
         self.places[key] = (name, line)
+        url = entry.fields.get("url", "")
+        if url and not is_web_link(url):
+            self.problems.append(
+                Problem.at(
+                    name,
+                    line,
+                    Finding(
+                        "bibtex",
+                        __(
+                            "the url %r of bibliography entry %r is not an http(s) address; "
+                            "it is shown as text, not as a link"
+                        )
+                        % (url, key),
+                    ),
+                )
+            )
+        return True
 
     def _duplicate(self, name: str, line: int, key: str) -> None:
         first_name, first_line = self.places[self.data.entries[key].key]
@@ -296,10 +340,7 @@ class _FileLoader:
                 chunk.line,
                 Finding(
                     "bibtex",
-                    __(
-                        "bibliography entry %s cannot be read: %s; it is left out until it is "
-                        "fixed (check its braces, quotes, commas and key)"
-                    )
+                    __("bibliography entry %s cannot be read: %s; it is left out until it is fixed")
                     % (what, reason),
                 ),
             )

@@ -41,6 +41,8 @@ from .paper_rules import (
     second_paper,
     unknown_reference,
     unknown_related,
+    unsafe_link,
+    unsafe_scheme,
     unscanned_paper,
 )
 from .problems import Finding, Problem, is_suppressed
@@ -173,6 +175,9 @@ class SiteCheck:
             if paper is not None:
                 registered[page.docname] = paper
             references.extend((page, line, key) for line, key in facts.references)
+            for line, address in facts.links:
+                if unsafe_scheme(address) is not None:
+                    self.add(page.path, line, unsafe_link(address))
             cited.update(facts.cited)
         self._check_duplicates(registered)
         self._check_bibliography(registered, bibfiles, cited)

@@ -80,6 +80,8 @@ class PageFacts(NamedTuple):
     references: list[tuple[int, str]]
     #: Keys cited with sphinxcontrib-bibtex's roles.
     cited: list[str]
+    #: Links to addresses with a scheme: (line the build reports, address).
+    links: list[tuple[int, str]]
 
 
 def reference_key(text: str) -> str | None:
@@ -187,7 +189,7 @@ def split_directive(first_line: str, content: str, takes_options: bool = True) -
 
 
 def read_myst(text: str, md: MarkdownIt) -> PageFacts:
-    facts = PageFacts([], [], [])
+    facts = PageFacts([], [], [], [])
     _read_tokens(md.parse(text), md, facts, offset=0, nested=False)
     return facts
 
@@ -199,6 +201,11 @@ def _read_tokens(
         if token.type == "inline":
             line = offset + (token.map[0] + 1 if token.map else 1)
             for child in token.children or ():
+                if child.type == "link_open":
+                    address = str(child.attrs.get("href", ""))
+                    if ":" in address:
+                        facts.links.append((line, address))
+                    continue
                 if child.type != "myst_role":
                     continue
                 name = str(child.meta.get("name", ""))
@@ -244,6 +251,8 @@ _RST_DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\.\s+(?P<name>[\w:.-]+)::(?P<arg
 _RST_OPTION = re.compile(r"^:(?P<key>[^:\s][^:]*):(?:\s+(?P<value>.*))?$")
 _RST_ROLE = re.compile(r"(?<![\w`]):(?P<name>[\w:.-]+):`(?P<text>(?:[^`\\]|\\.)+)`(?!\w)")
 _RST_LITERAL = re.compile(r"``.+?``")
+#: ```text <scheme:address>`_`` (or ``__``): a link with its address inside.
+_RST_EMBEDDED_URI = re.compile(r"`[^`<]*<(?P<uri>[^<>`\s]+)>`__?")
 _RST_BULLET = re.compile(r"^(\s*)([-*+•‣⁃]|\d+[.)]|#\.|\(\d+\))\s+")
 
 
@@ -271,7 +280,7 @@ def _paragraph_start(lines: list[str], index: int) -> int:
 
 
 def read_rst(text: str) -> PageFacts:
-    facts = PageFacts([], [], [])
+    facts = PageFacts([], [], [], [])
     lines = text.splitlines()
     literal_above: int | None = None  # the indentation a literal block must exceed
     index = 0
@@ -298,6 +307,9 @@ def read_rst(text: str) -> PageFacts:
             index += 1
             continue
         stripped = _RST_LITERAL.sub("", line)
+        for link in _RST_EMBEDDED_URI.finditer(stripped):
+            if ":" in link.group("uri"):
+                facts.links.append((_paragraph_start(lines, index) + 1, link.group("uri")))
         for role in _RST_ROLE.finditer(stripped):
             name, role_text = role.group("name"), role.group("text")
             if name in PAPER_ROLES:

@@ -57,6 +57,29 @@ def is_web_link(text: str) -> bool:
     )
 
 
+#: The schemes a link may have; addresses without a scheme are the site's own.
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def unsafe_scheme(address: str) -> str | None:
+    """The scheme of a link's *address* when it must not become a link, else None."""
+    try:
+        scheme = urlsplit(address.strip()).scheme.lower()
+    except ValueError:
+        return "?"
+    if not scheme:
+        # browsers ignore blanks and control characters inside a scheme: "java\tscript:"
+        compact = "".join(c for c in address if c.isprintable() and not c.isspace())
+        return unsafe_scheme(compact) if compact != address else None
+    return None if scheme in SAFE_SCHEMES else scheme
+
+
+def unsafe_link(address: str) -> Finding:
+    return Finding(
+        "link", __("link to %r is not an http(s) address; it is shown as text") % address
+    )
+
+
 class PaperOptions(NamedTuple):
     """What a ``paper`` directive's options say, once checked."""
 
