@@ -11,6 +11,7 @@ message catalog.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import PurePath
@@ -33,8 +34,21 @@ def split_list(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in re.split(r"[,;，；]", text) if item.strip())
 
 
+def today() -> datetime.date:
+    """Today, or the day ``SOURCE_DATE_EPOCH`` names, as every reproducible build reads it.
+
+    Two builds of the same sources then agree on which years are plausible
+    (and say so in the same words), whenever they run.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
+    return datetime.date.today()
+
+
 def latest_year() -> int:
-    return datetime.date.today().year + 1
+    """The latest year a paper may carry: next year (papers appear early online)."""
+    return today().year + 1
 
 
 def plausible_year(text: str) -> int | None:
