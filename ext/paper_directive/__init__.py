@@ -81,9 +81,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from . import (
         bibliography_cache,
         bibliography_loader,
+        build_journal,
         config_check,
         downloads,
         gc_tuning,
+        generated_folder,
         latex_output,
         navigation,
         safe_links,
@@ -119,6 +121,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     unreadable_pages.register(app)
     unused_entries.register(app)
     safe_links.register(app)
+    build_journal.register(app)
+    generated_folder.register(app)
 
     app.add_config_value("paper_fields", [], "env", types=[list, tuple])
     app.add_config_value("paper_pages_dir", "browse", "env", types=[str])

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
+from .bibtex import bibliography_entries
 from .i18n import __
 from .paper_rules import RejectedEntry, is_web_link
 from .problems import Finding, Problem, report
@@ -450,6 +451,17 @@ def loader_state(env: BuildEnvironment) -> LoaderState:
 def rejected_entries(env: BuildEnvironment) -> Mapping[str, RejectedEntry]:
     """The entries that could not be read, by key."""
     return loader_state(env).rejected
+
+
+def entry_state(env: BuildEnvironment, key: str) -> tuple[Any, ...]:
+    """What a paper's header says of its entry: read, missing, or where and why unreadable.
+
+    A view of the domain (``bib-state``): the page is written again when it changes.
+    """
+    broken = rejected_entries(env).get(key)
+    if broken is not None:
+        return ("rejected", Path(broken.path).name, broken.line, broken.reason)
+    return ("ok",) if key in bibliography_entries(env) else ("missing",)
 
 
 def entry_places(env: BuildEnvironment) -> Mapping[str, tuple[str, int]]:

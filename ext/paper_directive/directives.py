@@ -120,6 +120,9 @@ class PaperDirective(_PaperSiteDirective):
             card["record"] = record
         else:
             self.domain.note_dependency(self.docname, ("meta", self.docname))
+            if key:
+                # the header says whether the entry is missing or where it is broken
+                self.domain.note_dependency(self.docname, ("bib-state", key))
             self._check_scan(field)
         body: list[Node] = []
         if self.content:

@@ -448,6 +448,10 @@ class PaperDomain(Domain):
                 tuple((k, r.docname) for k, r in sorted(self.index.by_key.items())),
                 tuple((k, entry_fingerprint(e)) for k, e in sorted(entries.items())),
             )
+        if kind == "bib-state":
+            from .bibliography_loader import entry_state
+
+            return entry_state(self.env, argument)
         raise ValueError(f"unknown paper view {kind!r}")
 
     # --- incremental builds ------------------------------------------------

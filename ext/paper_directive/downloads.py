@@ -189,6 +189,8 @@ def inputs_signature(app: Sphinx, domain: PaperDomain) -> str:
     config = app.config
     extension = app.extensions["paper_directive"].version
     sha.update(repr((app.builder.name, config.project, config.language, extension)).encode())
+    # the field pages' addresses in papers.json
+    sha.update(repr(config.paper_pages_dir).encode())
     sha.update(repr(domain.fields).encode())
     for docname in sorted(domain.papers):
         sha.update(repr(domain.papers[docname]).encode())
