@@ -23,7 +23,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from .bibtex import bibliography_entries
 from .i18n import __
 from .paper_rules import RejectedEntry, is_web_link
 from .problems import Finding, Problem, report
@@ -458,6 +457,8 @@ def entry_state(env: BuildEnvironment, key: str) -> tuple[Any, ...]:
 
     A view of the domain (``bib-state``): the page is written again when it changes.
     """
+    from .bibtex import bibliography_entries
+
     broken = rejected_entries(env).get(key)
     if broken is not None:
         return ("rejected", Path(broken.path).name, broken.line, broken.reason)

@@ -109,13 +109,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exit_:  # argparse has printed its usage message
         return exit_.code if isinstance(exit_.code, int) else 2
-    from paper_directive.check import CheckError
-    from paper_directive.importer import NotesError
+    # each command's own error, imported only for that command
+    user_error: type[Exception]
+    if args.command == "check":
+        from paper_directive.check import CheckError as user_error
+    else:
+        from paper_directive.importer import NotesError as user_error
 
     commands = {"import": _import, "export-readme": _export, "check": _check}
     try:
         return commands[args.command](args)
-    except (NotesError, CheckError) as error:
+    except user_error as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 1
     except OSError as error:  # a file that cannot be written
