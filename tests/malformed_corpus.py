@@ -21,6 +21,7 @@ MALFORMED = [
     ("papers/broken-entry.md", 3, "bib", "'broken2020' (refs.bib, line 138) cannot be read"),
     ("papers/dup-second.md", 3, "duplicate", "papers/dup-first.md already uses it"),
     ("papers/ftp-link.md", 3, "link", "link to 'ftp://example.org/data.tar' is not an http(s)"),
+    ("papers/ftp-link.md", 8, "field", "unknown field 'Astrology' in paper-list"),
     ("papers/image.md", 1, "unreadable", "not UTF-8 text (byte 0x89 in line 1)"),
     ("papers/latin1.md", 4, "unreadable", "not UTF-8 text (byte 0xe9 in line 4)"),
     ("papers/more/rst-bad-year.rst", 4, "year", "'MMXX' is not a plausible 4-digit year"),

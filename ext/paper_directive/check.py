@@ -30,6 +30,7 @@ from .config_check import (
     read_fields_setting,
     setting_line,
     source_suffix_finding,
+    source_suffixes,
 )
 from .fields import FieldSpec, discovered_fields, listed_field, parse_fields
 from .page_reading import PageFacts, myst_parser, read_myst, read_rst
@@ -37,6 +38,7 @@ from .paper_rules import (
     body_in_paper,
     duplicate_key,
     missing_entry,
+    paper_list_field,
     read_paper_options,
     second_paper,
     unknown_reference,
@@ -107,17 +109,6 @@ class _Tags:
         pass
 
 
-def _suffixes(value: Any) -> dict[str, str]:
-    """``source_suffix`` in any of the shapes Sphinx accepts, as suffix → file type."""
-    if isinstance(value, str):
-        return {value: "restructuredtext"}
-    if isinstance(value, dict):
-        return {str(k): str(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return {str(suffix): "restructuredtext" for suffix in value}
-    return {".rst": "restructuredtext"}
-
-
 def discover_pages(srcdir: Path, conf: dict[str, Any]) -> list[tuple[str, Path]]:
     """The documents Sphinx would find, as (docname, path), in name order.
 
@@ -126,7 +117,7 @@ def discover_pages(srcdir: Path, conf: dict[str, Any]) -> list[tuple[str, Path]]
     """
     from sphinx.project import Project
 
-    suffixes = _suffixes(conf.get("source_suffix", {".rst": "restructuredtext"}))
+    suffixes = source_suffixes(conf.get("source_suffix", {".rst": "restructuredtext"}))
     if "myst_parser" in conf.get("extensions", []):
         suffixes.setdefault(".md", "markdown")
     excluded = [
@@ -175,6 +166,11 @@ class SiteCheck:
             if paper is not None:
                 registered[page.docname] = paper
             references.extend((page, line, key) for line, key in facts.references)
+            for line, options in facts.lists:
+                field = options.get("field", "")
+                _slug, finding = paper_list_field(field, options.get("year", ""), fields)
+                if finding is not None:
+                    self.add(page.path, line, finding)
             for line, address in facts.links:
                 if unsafe_scheme(address) is not None:
                     self.add(page.path, line, unsafe_link(address))
@@ -212,13 +208,14 @@ class SiteCheck:
                 self.add(self.conf_path, setting_line(self.conf_path, name), finding)
             if usable is not None:
                 conf[name] = usable
-        suffix_problem = source_suffix_finding(list(_suffixes(conf.get("source_suffix"))))
+        suffix_problem = source_suffix_finding(list(source_suffixes(conf.get("source_suffix"))))
         if suffix_problem is not None:
-            self.add(self.conf_path, 1, suffix_problem)
+            line = setting_line(self.conf_path, "source_suffix")
+            self.add(self.conf_path, line, suffix_problem)
 
     def _file_types(self) -> dict[str, str]:
         """Each source suffix's file type, as the build's parsers register them."""
-        types = _suffixes(self.conf.get("source_suffix"))
+        types = source_suffixes(self.conf.get("source_suffix"))
         if "myst_parser" in self.conf.get("extensions", []):
             types.setdefault(".md", "markdown")  # MyST adds it when conf.py does not
         return types

@@ -128,14 +128,26 @@ def read_bibfiles_setting(value: Any) -> tuple[list[str] | None, list[Finding]]:
     return files, [finding]
 
 
+def source_suffixes(value: Any) -> dict[str, str]:
+    """``source_suffix`` in any of the shapes Sphinx accepts, as suffix → file type."""
+    if isinstance(value, str):
+        return {value: "restructuredtext"}
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return {str(suffix): "restructuredtext" for suffix in value}
+    return {".rst": "restructuredtext"}
+
+
 def source_suffix_finding(suffixes: Sequence[str]) -> Finding | None:
     if ".rst" in suffixes:
         return None
-    # the words of the warning pages.py gives at builder-inited
     return Finding(
         "config",
-        "paper_directive writes its field and index pages as reStructuredText; "
-        "add '.rst' to source_suffix",
+        __(
+            "paper_directive writes its field and index pages as reStructuredText; "
+            "add '.rst' to source_suffix"
+        ),
     )
 
 
@@ -151,6 +163,9 @@ def check_config(app: Sphinx, config: Config) -> None:
             report(Problem.at(str(conf), setting_line(conf, name), finding))
         if usable is not None:
             setattr(config, name, usable)
+    suffix = source_suffix_finding(list(source_suffixes(config.source_suffix)))
+    if suffix is not None:
+        report(Problem.at(str(conf), setting_line(conf, "source_suffix"), suffix))
 
 
 def register(app: Sphinx) -> None:

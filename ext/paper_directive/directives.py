@@ -21,7 +21,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id
 
 from . import nodes as paper_nodes
-from .domain import PaperDomain, _, __
+from .domain import PaperDomain, _
 from .downloads import ALL_BIB, PAPERS_JSON, download_link
 from .fields import UNFILED_SLUG, find_field, listed_field
 from .model import InsightRecord, PaperRecord
@@ -31,6 +31,7 @@ from .paper_rules import (
     REQUIRED_OPTIONS,
     body_in_paper,
     is_web_link,
+    paper_list_field,
     plausible_year,
     read_paper_options,
     second_paper,
@@ -263,15 +264,12 @@ class PaperListDirective(_PlaceholderDirective):
     def run(self) -> list[Node]:
         field = str(self.options.get("field") or "").strip()
         year = str(self.options.get("year") or "").strip()
-        if bool(field) == bool(year):
-            self.warn("option", __("paper-list takes exactly one of :field: and :year:"))
+        slug, finding = paper_list_field(field, year, self.domain.fields)
+        if finding is not None or slug is None:
+            if finding is not None:
+                self.warn_of(finding)
             return []
-        if field:
-            spec = find_field(self.domain.fields, field)
-            slug = spec.slug if spec else (UNFILED_SLUG if field == UNFILED_SLUG else "")
-            if not slug:
-                self.warn("field", __("unknown field %r in paper-list"), field)
-                return []
+        if slug:
             node = paper_nodes.paper_list(field=slug)
             return self.placeholder(node, ("field", slug))
         return self.placeholder(paper_nodes.paper_list(year=year), ("years", ""))

@@ -50,6 +50,8 @@ NOT_MARKDOWN_BODIES = frozenset(
         "eval-rst",
     }
 )
+#: The options of ``paper-list``.
+LIST_OPTIONS = ("field", "year")
 #: The roles that link to a paper by key.
 PAPER_ROLES = frozenset({"paper", "paper:paper"})
 #: sphinxcontrib-bibtex's roles: a key they name is used by the page.
@@ -82,6 +84,8 @@ class PageFacts(NamedTuple):
     cited: list[str]
     #: Links to addresses with a scheme: (line the build reports, address).
     links: list[tuple[int, str]]
+    #: The ``paper-list`` directives: (line, options).
+    lists: list[tuple[int, dict[str, str]]]
 
 
 def reference_key(text: str) -> str | None:
@@ -189,7 +193,7 @@ def split_directive(first_line: str, content: str, takes_options: bool = True) -
 
 
 def read_myst(text: str, md: MarkdownIt) -> PageFacts:
-    facts = PageFacts([], [], [], [])
+    facts = PageFacts([], [], [], [], [])
     _read_tokens(md.parse(text), md, facts, offset=0, nested=False)
     return facts
 
@@ -233,6 +237,9 @@ def _read_tokens(
             facts.papers.append(PaperFact(line, options, has_body, nested))
             if has_body:
                 _read_body(parts, line, md, facts)
+        elif name == "paper-list":
+            options = split_directive(first_line, content).options
+            facts.lists.append((line, {k: v for k, v in options.items() if k in LIST_OPTIONS}))
         elif name not in NOT_MARKDOWN_BODIES:
             _read_body(split_directive(first_line, content), line, md, facts)
 
@@ -280,7 +287,7 @@ def _paragraph_start(lines: list[str], index: int) -> int:
 
 
 def read_rst(text: str) -> PageFacts:
-    facts = PageFacts([], [], [], [])
+    facts = PageFacts([], [], [], [], [])
     lines = text.splitlines()
     literal_above: int | None = None  # the indentation a literal block must exceed
     index = 0
@@ -298,6 +305,9 @@ def read_rst(text: str) -> PageFacts:
             if name == "paper":
                 index = _read_rst_paper(lines, index, indent, directive.group("arg"), facts)
                 continue
+            if name == "paper-list":
+                options, _count = _rst_options(lines, index, indent)
+                facts.lists.append((index + 1, {k: options.get(k, "") for k in LIST_OPTIONS}))
             if name in NOT_MARKDOWN_BODIES:
                 literal_above = indent
             index += 1
@@ -324,21 +334,27 @@ def read_rst(text: str) -> PageFacts:
     return facts
 
 
-def _read_rst_paper(
-    lines: list[str], index: int, indent: int, argument: str, facts: PageFacts
-) -> int:
-    """Read a ``.. paper::`` block starting at *index*; the index after it."""
+def _rst_options(lines: list[str], index: int, indent: int) -> tuple[dict[str, str], int]:
+    """The ``:name: value`` lines right after the directive at *index*, and how many."""
     options: dict[str, str] = {}
-    position = index + 1
-    while position < len(lines):
-        line = lines[position]
+    count = 0
+    for line in lines[index + 1 :]:
         if not line.strip() or _indent(line) <= indent:
             break
         option = _RST_OPTION.match(line.strip())
         if option is None:
             break
         options[option.group("key")] = (option.group("value") or "").strip()
-        position += 1
+        count += 1
+    return options, count
+
+
+def _read_rst_paper(
+    lines: list[str], index: int, indent: int, argument: str, facts: PageFacts
+) -> int:
+    """Read a ``.. paper::`` block starting at *index*; the index after it."""
+    options, count = _rst_options(lines, index, indent)
+    position = index + 1 + count
     has_body = bool(argument.strip())
     while position < len(lines):
         line = lines[position]

@@ -283,13 +283,7 @@ def derive_fields(app: Sphinx, config: Config) -> None:
 def generate(app: Sphinx) -> None:
     """``builder-inited``: bring the generated pages up to date."""
     config = app.config
-    if ".rst" not in config.source_suffix:
-        logger.warning(
-            "paper_directive writes its field and index pages as reStructuredText; "
-            "add '.rst' to source_suffix",
-            type="paper",
-            subtype="config",
-        )
+    # a source_suffix without .rst is warned about by config_check, at conf.py's line
     root = Path(app.srcdir) / config.paper_pages_dir
     domain = cast(PaperDomain, app.env.domains["paper"])
     scanned = scan_sources(Path(app.srcdir), config, domain.data.setdefault("scans", {}))

@@ -182,6 +182,21 @@ def read_paper_options(
     return values, findings
 
 
+def paper_list_field(
+    field: str, year: str, fields: Sequence[FieldSpec]
+) -> tuple[str | None, Finding | None]:
+    """A ``paper-list``'s field slug ("" for a year's list), or why it lists nothing."""
+    if bool(field) == bool(year):
+        return None, Finding("option", __("paper-list takes exactly one of :field: and :year:"))
+    if not field:
+        return "", None
+    spec = find_field(fields, field)
+    slug = spec.slug if spec else (UNFILED_SLUG if field == UNFILED_SLUG else "")
+    if not slug:
+        return None, Finding("field", __("unknown field %r in paper-list") % field)
+    return slug, None
+
+
 def body_in_paper() -> Finding:
     """A ``paper`` directive with text inside it: kept, shown below the header, and warned of."""
     return Finding(
