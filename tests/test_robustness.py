@@ -260,3 +260,16 @@ def test_the_corpus_is_left_as_committed():
     assert b"\xe9" in (root / "papers" / "latin1.md").read_bytes()
     assert b"\x00" in (root / "papers" / "nul.md").read_bytes()
     assert (root / "refs.bib").read_bytes().rstrip().splitlines()[-1] == b"  year = {2020}"
+
+
+def test_a_source_suffix_without_rst_is_warned_at_its_line(project):
+    basic = project("basic")
+    basic.write("conf.py", basic.read("conf.py") + 'source_suffix = {".md": "markdown"}\n')
+    app = basic.build("html")
+    lines = warnings_of(app).replace(str(basic.srcdir) + "/", "").splitlines()
+    last_line = len(basic.read("conf.py").splitlines())
+    assert (
+        f"conf.py:{last_line}: WARNING: paper_directive writes its field and index pages as "
+        "reStructuredText; add '.rst' to source_suffix [paper.config]"
+    ) in lines
+    assert (basic.builddir / "html" / "papers" / "raft.html").is_file()
