@@ -5,12 +5,15 @@ would stay in the source tree, where Sphinx reads them as pages of the site
 (doubled field pages, each paper listed twice).  Before the pages are
 written, every page that carries the extension's marker line and lies
 outside the current folder is deleted; nothing without that line is touched.
+The source tree is searched only when the folder differs from the last
+build's (or no last build is known), so that an unchanged rebuild does not
+walk it again.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sphinx.project import Project
 from sphinx.util import logging
@@ -20,12 +23,19 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: Where the folder of the last build's generated pages is kept, in the paper domain's data.
+_LAST_FOLDER = "generated_folder"
+
 
 def remove_stale_generated_pages(app: Sphinx) -> None:
     """``builder-inited``, before the pages are written: delete generated pages elsewhere."""
     from .pages import GENERATED_MARKER
 
     config = app.config
+    domain: Any = app.env.domains["paper"]
+    if domain.data.get(_LAST_FOLDER) == config.paper_pages_dir:
+        return  # the folder the last build generated into: nothing was left elsewhere
+    domain.data[_LAST_FOLDER] = config.paper_pages_dir
     srcdir = Path(app.srcdir)
     current = (srcdir / config.paper_pages_dir).resolve()
     project = Project(srcdir, {".rst": "restructuredtext"})
