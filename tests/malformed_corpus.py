@@ -15,6 +15,8 @@ MALFORMED = [
     ("papers/bad-refs.md", 12, "ref", "unknown paper key 'nosuchkey'"),
     # a role on the second line of a list item is placed at its paragraph's first line
     ("papers/bad-refs.md", 13, "ref", "unknown paper key 'alsonosuch'"),
+    # once, though the insights page shows a copy of the insight
+    ("papers/bad-refs.md", 17, "ref", "unknown paper key 'ininsight'"),
     ("papers/bad-year.md", 3, "year", "'20xx' is not a plausible 4-digit year"),
     ("papers/bare-link.md", 3, "link", "'www.example.org/bare' is not an http(s) address"),
     ("papers/body-in-paper.md", 3, "content", "takes options only; its body is shown below"),

@@ -531,7 +531,10 @@ class PaperDomain(Domain):
         summary = self.paper_by_key(target)
         if summary is None:
             finding = unknown_reference(target)
-            logger.warning(finding.message, type="paper", subtype=finding.subtype, location=node)
+            if not node.get("paper_copied"):  # nodes.COPIED: warned where the original stands
+                logger.warning(
+                    finding.message, type="paper", subtype=finding.subtype, location=node
+                )
             # the text stays, unlinked; the warning says what to fix
             return contnode  # type: ignore[return-value]
         if not node.get("refexplicit"):

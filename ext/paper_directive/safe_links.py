@@ -19,6 +19,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from .nodes import COPIED
 from .paper_rules import unsafe_link, unsafe_scheme
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class SafeLinks(SphinxPostTransform):
             scheme = unsafe_scheme(str(address))
             if scheme is None:
                 continue
-            if not _in_citation(reference):
+            if not _in_citation(reference) and not reference.get(COPIED):
                 finding = unsafe_link(str(address))
                 logger.warning(
                     finding.message, type="paper", subtype=finding.subtype, location=reference

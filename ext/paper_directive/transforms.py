@@ -322,7 +322,10 @@ def _moved(node: Node, origin: str, refdoc: str) -> Node:
     kept its origin's ``refdoc`` would get URLs relative to the wrong folder.
     """
     copy = node.deepcopy()
+    for reference in copy.findall(nodes.reference):
+        reference[paper_nodes.COPIED] = True
     for xref in copy.findall(addnodes.pending_xref):
+        xref[paper_nodes.COPIED] = True
         if xref.get("refdomain") == "std" and xref.get("reftype") == "doc":
             target = str(xref["reftarget"])
             if not target.startswith("/"):
