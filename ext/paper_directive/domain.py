@@ -43,6 +43,7 @@ from .model import (
     ScannedPage,
     newest_first,
 )
+from .nodes import COPIED
 from .paper_rules import duplicate_key, unknown_reference
 from .roles import PaperReferenceRole
 
@@ -531,7 +532,7 @@ class PaperDomain(Domain):
         summary = self.paper_by_key(target)
         if summary is None:
             finding = unknown_reference(target)
-            if not node.get("paper_copied"):  # nodes.COPIED: warned where the original stands
+            if not node.get(COPIED):  # a copy of an insight's link: warned at the original
                 logger.warning(
                     finding.message, type="paper", subtype=finding.subtype, location=node
                 )
