@@ -42,7 +42,7 @@ def test_check_finds_nothing_in_the_52_notes(capsys):
     assert captured.out == "" and captured.err == ""
 
 
-@pytest.mark.parametrize("root", ["malformed", "warnings", "basic"])
+@pytest.mark.parametrize("root", ["malformed", "warnings", "basic", "special"])
 @pytest.mark.parametrize("parallel", [0, 2])
 def test_check_reports_exactly_what_the_build_warns_about(project, root, parallel):
     site = project(root)
