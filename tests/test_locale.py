@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,15 @@ def test_compiled_catalog_matches_its_source(language):
     assert catalog(language, ".mo") == {i: s for i, s in catalog(language, ".po").items() if s}, (
         "run `nox -s locale`"
     )
+
+
+PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdrxf%]")
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_translations_keep_the_placeholders_in_their_order(language):
+    # Python's % formatting fills placeholders in order: a translation that
+    # reorders them would print the line where the byte belongs
+    for message, translation in catalog(language, ".po").items():
+        if translation:
+            assert PLACEHOLDER.findall(translation) == PLACEHOLDER.findall(message), message

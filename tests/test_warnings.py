@@ -20,6 +20,8 @@ EXPECTED = [
     ("papers/bad-ref.md", 3, "ref", "'nosuchrelated' in :related:"),
     ("papers/bad-ref.md", 12, "ref", "unknown paper key 'nosuchkey'"),
     ("papers/nested.md", 4, "scan", "put the paper directive at the top level of the page"),
+    # the second paper of a page is not registered, so its entry is used by no page
+    ("refs.bib", 37, "unused", "'second2021' is used by no page"),
 ]
 #: What Sphinx itself then says of the nested paper, which no field page lists.
 CONSEQUENCES = ["papers/nested.md: WARNING: document isn't included in any toctree"]
@@ -75,7 +77,7 @@ def test_a_warning_subtype_can_be_silenced(project):
     warnings = project("warnings")
     app = warnings.build("html", confoverrides={"suppress_warnings": ["paper.field", "paper.ref"]})
     subtypes = {sub for _p, _l, sub, _t in parsed(app, warnings.srcdir)}
-    assert subtypes == {"option", "year", "link", "duplicate", "bib", "multiple", "scan"}
+    assert subtypes == {"option", "year", "link", "duplicate", "bib", "multiple", "scan", "unused"}
 
 
 def test_the_docs_list_every_warning_subtype():
@@ -84,6 +86,7 @@ def test_the_docs_list_every_warning_subtype():
     )
     used = set(re.findall(r'subtype="(\w+)"', source))
     used |= set(re.findall(r'self\.warn\(\s*"(\w+)"', source))
+    used |= set(re.findall(r'Finding\(\s*"(\w+)"', source))
     documented = set(re.findall(r"`paper\.(\w+)`", (REPO / "docs" / "warnings.md").read_text()))
     assert used, "no subtypes found in the code"
     assert used <= documented, f"undocumented: {sorted(used - documented)}"

@@ -7,69 +7,46 @@ insights page, the bibliography links and the BibTeX readers cite from.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
-
-from sphinx.util.fileutil import copy_asset_file
-
-from . import (
-    bibliography_cache,
-    downloads,
-    gc_tuning,
-    graphs,
-    latex_output,
-    navigation,
-    search_fix,
-)
-from . import language as site_language
-from . import latexmkrc as latexmk_defaults
-from . import nodes as paper_nodes
-from .directives import (
-    FieldsToctree,
-    IndicesToctree,
-    InsightDirective,
-    PaperDirective,
-    PaperDownloadsDirective,
-    PaperGraphDirective,
-    PaperInsightsDirective,
-    PaperLinksIndexDirective,
-    PaperListDirective,
-    PaperNewestDirective,
-    PaperTimelineDirective,
-    PaperTopicsDirective,
-)
-from .domain import CATALOG, PaperDomain
-from .pages import derive_fields, generate
-from .roles import PaperCountRole, PaperReferenceRole
-from .transforms import (
-    BibliographyNoteLinks,
-    ExpandPaperPlaceholders,
-    PaperPageTitle,
-    note_bibliography_dependency,
-)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-try:
-    __version__ = version("paper-notes")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+    from .domain import PaperDomain
+
+
+def _installed_version() -> str:
+    # looked up when Sphinx loads the extension, not on import: reading the
+    # installed metadata costs ``paper-notes check`` a fifth of its time
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("paper-notes")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+def __getattr__(name: str) -> str:
+    """``paper_directive.__version__``, read from the installed metadata when asked for."""
+    if name == "__version__":
+        return _installed_version()
+    raise AttributeError(name)
+
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CSS_FILE = "paper_directive.css"
 
 
 def _outdated_renderings(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    return cast(PaperDomain, env.domains["paper"]).outdated_renderings()
+    return cast("PaperDomain", env.domains["paper"]).outdated_renderings()
 
 
 def _note_removed(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    cast(PaperDomain, env.domains["paper"]).removed_docnames = set(removed)
+    cast("PaperDomain", env.domains["paper"]).removed_docnames = set(removed)
     return []
 
 
@@ -82,7 +59,7 @@ def _remove_stale_pages(app: Sphinx, exception: Exception | None) -> None:
     builder: Any = app.builder
     if exception is not None or not hasattr(builder, "get_outfilename"):
         return
-    domain = cast(PaperDomain, app.env.domains["paper"])
+    domain = cast("PaperDomain", app.env.domains["paper"])
     for docname in getattr(domain, "removed_docnames", ()):
         page = Path(builder.get_outfilename(docname))
         page.unlink(missing_ok=True)
@@ -91,7 +68,7 @@ def _remove_stale_pages(app: Sphinx, exception: Exception | None) -> None:
 
 
 def _remember_builder(app: Sphinx) -> None:
-    cast(PaperDomain, app.env.domains["paper"]).builder = app.builder
+    cast("PaperDomain", app.env.domains["paper"]).builder = app.builder
 
 
 def _add_css(app: Sphinx) -> None:
@@ -102,6 +79,8 @@ def _add_css(app: Sphinx) -> None:
     configuration on every following build.  It is copied now, before
     writing, because the EPUB builder packs its files before ``build-finished``.
     """
+    from sphinx.util.fileutil import copy_asset_file
+
     if app.builder.format == "html":
         app.add_css_file(CSS_FILE)
         static = Path(app.outdir) / "_static"
@@ -110,10 +89,62 @@ def _add_css(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # imported here, not at the top: ``paper-notes check`` imports modules of
+    # this package and must not pay for Sphinx's directives, jieba and the rest
+    from . import (
+        bibliography_cache,
+        bibliography_loader,
+        build_journal,
+        config_check,
+        downloads,
+        gc_tuning,
+        generated_folder,
+        graphs,
+        latex_output,
+        navigation,
+        safe_links,
+        search_fix,
+        unreadable_pages,
+        unused_entries,
+    )
+    from . import language as site_language
+    from . import latexmkrc as latexmk_defaults
+    from . import nodes as paper_nodes
+    from .directives import (
+        FieldsToctree,
+        IndicesToctree,
+        InsightDirective,
+        PaperDirective,
+        PaperDownloadsDirective,
+        PaperGraphDirective,
+        PaperInsightsDirective,
+        PaperLinksIndexDirective,
+        PaperListDirective,
+        PaperNewestDirective,
+        PaperTimelineDirective,
+        PaperTopicsDirective,
+    )
+    from .domain import CATALOG, PaperDomain
+    from .pages import derive_fields, generate
+    from .roles import PaperCountRole, PaperReferenceRole
+    from .transforms import (
+        BibliographyNoteLinks,
+        ExpandPaperPlaceholders,
+        PaperPageTitle,
+        note_bibliography_dependency,
+    )
+
     app.setup_extension("sphinxcontrib.bibtex")
     # the header's badges and cite tabs are sphinx-design's components
     app.setup_extension("sphinx_design")
     bibliography_cache.register(app)
+    bibliography_loader.register(app)
+    config_check.register(app)
+    unreadable_pages.register(app)
+    unused_entries.register(app)
+    safe_links.register(app)
+    build_journal.register(app)
+    generated_folder.register(app)
 
     app.add_config_value("paper_fields", [], "env", types=[list, tuple])
     app.add_config_value("paper_pages_dir", "browse", "env", types=[str])
@@ -160,7 +191,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", _remove_stale_pages)
 
     return {
-        "version": __version__,
+        "version": _installed_version(),
         "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,

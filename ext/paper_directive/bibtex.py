@@ -118,10 +118,31 @@ def _text_backend() -> Any:
     return find_plugin("pybtex.backends", "text")()
 
 
+#: Escapes that pybtex's reading of LaTeX (latexcodec, then braces) gets wrong:
+#: ``\$`` stays ``\$``, ``\{`` and ``\}`` are taken for a group (``\braces\``),
+#: ``\^{}`` becomes a modifier letter.  Each is swapped for a private-use
+#: character while pybtex reads the rest, then for what it means.
+_ESCAPES = (
+    ("\\{", "\ue000", "{"),
+    ("\\}", "\ue001", "}"),
+    ("\\$", "\ue002", "$"),
+    ("\\^{}", "\ue003", "^"),
+    ("\\~{}", "\ue004", "~"),
+)
+
+
 @functools.lru_cache(maxsize=4096)
 def latex_to_text(value: str) -> str:
-    """Plain Unicode text of a BibTeX value: braces dropped, accents decoded."""
-    return str(Text.from_latex(value).render(_text_backend()))
+    """Plain Unicode text of a BibTeX value: braces dropped, accents and escapes decoded."""
+    for escape, placeholder, _char in _ESCAPES:
+        value = value.replace(escape, placeholder)
+    try:
+        text = str(Text.from_latex(value).render(_text_backend()))
+    except Exception:  # pybtex's reader gave up (unbalanced braces): the value, unbraced
+        text = re.sub(r"(?<!\\)[{}]", "", value)
+    for _escape, placeholder, char in _ESCAPES:
+        text = text.replace(placeholder, char)
+    return text
 
 
 def person_name(person: Person) -> str:

@@ -8,11 +8,8 @@ silence.  Each option is checked here instead, with a warning of type
 
 from __future__ import annotations
 
-import datetime
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
-from urllib.parse import urlsplit
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -29,34 +26,34 @@ from .downloads import ALL_BIB, PAPERS_JSON, download_link
 from .fields import UNFILED_SLUG, find_field, listed_field
 from .graphs import paper_graph, paper_timeline
 from .model import InsightRecord, PaperRecord
-from .topics import find_topic
+from .paper_rules import (
+    EARLIEST_YEAR,
+    OPTION_NAMES,
+    REQUIRED_OPTIONS,
+    body_in_paper,
+    is_web_link,
+    paper_list_target,
+    plausible_year,
+    read_paper_options,
+    second_paper,
+    split_list,
+    unknown_topic,
+    unscanned_paper,
+)
+from .problems import Finding
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
 
 logger = logging.getLogger(__name__)
 
-REQUIRED_OPTIONS = ("title", "year", "link", "field", "key")
-#: The oldest year a paper may carry; anything older is taken for a typo.
-EARLIEST_YEAR = 1900
-
-
-def split_list(text: str) -> tuple[str, ...]:
-    """``"a, b,,c "`` → ``("a", "b", "c")``; also accepts semicolons."""
-    return tuple(item.strip() for item in re.split(r"[,;，；]", text) if item.strip())
-
-
-def plausible_year(text: str) -> int | None:
-    if not re.fullmatch(r"\d{4}", text):
-        return None
-    year = int(text)
-    latest = datetime.date.today().year + 1
-    return year if EARLIEST_YEAR <= year <= latest else None
-
-
-def is_web_link(text: str) -> bool:
-    parts = urlsplit(text)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in text
+__all__ = [  # the rules' names, where other modules have imported them from
+    "EARLIEST_YEAR",
+    "REQUIRED_OPTIONS",
+    "is_web_link",
+    "plausible_year",
+    "split_list",
+]
 
 
 class _PaperSiteDirective(SphinxDirective):
@@ -75,39 +72,31 @@ class _PaperSiteDirective(SphinxDirective):
             message, *args, type="paper", subtype=subtype, location=(self.docname, self.lineno)
         )
 
+    def warn_of(self, finding: Finding) -> None:
+        """Log what a rule of :mod:`.paper_rules` found, at this directive."""
+        self.warn(finding.subtype, finding.message)
+
 
 class PaperDirective(_PaperSiteDirective):
-    """The note's header: ``title``, ``year``, ``link``, ``field``, ``key`` and more."""
+    """The note's header: ``title``, ``year``, ``link``, ``field``, ``key`` and more.
 
-    has_content = False
-    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
-        "title": directives.unchanged,
-        "year": directives.unchanged,
-        "link": directives.unchanged,
-        "field": directives.unchanged,
-        "key": directives.unchanged,
-        "tags": directives.unchanged,
-        "related": directives.unchanged,
-        "order": directives.unchanged,
-    }
+    The options are checked by :func:`.paper_rules.read_paper_options`, the
+    rules ``paper-notes check`` applies too.  Text inside the directive is
+    not part of it; it is warned about and shown below the header rather
+    than dropped.
+    """
+
+    has_content = True
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = dict.fromkeys(
+        OPTION_NAMES, directives.unchanged
+    )
 
     def run(self) -> list[Node]:
         options = {name: str(value or "").strip() for name, value in self.options.items()}
-        for name in REQUIRED_OPTIONS:
-            if not options.get(name):
-                self.warn(
-                    "option",
-                    __("paper directive without :%s: (required: %s); add it to the directive"),
-                    name,
-                    ", ".join(f":{n}:" for n in REQUIRED_OPTIONS),
-                )
-        title = options.get("title") or options.get("key") or self.docname
-        year = self._year(options.get("year", ""))
-        link = self._link(options.get("link", ""))
-        field_text = options.get("field", "")
-        field = self._field(field_text)
-        key = options.get("key", "")
-        order = self._order(options.get("order", ""))
+        values, findings = read_paper_options(options, self.domain.fields, self.docname)
+        for finding in findings:
+            self.warn_of(finding)
+        title, key, field = values.title, values.key, values.field
 
         node_id = make_id(self.env, self.state.document, "paper", key or title)
         target = nodes.target("", "", ids=[node_id])
@@ -117,94 +106,40 @@ class PaperDirective(_PaperSiteDirective):
             node_id=node_id,
             line=self.lineno,
             title=title,
-            year=year,
-            link=link,
+            year=values.year,
+            link=values.link,
             field=field,
-            field_text=field_text,
+            field_text=values.field_text,
             key=key,
-            tags=split_list(options.get("tags", "")),
-            related=split_list(options.get("related", "")),
-            order=order,
+            tags=values.tags,
+            related=values.related,
+            order=values.order,
         )
         card = paper_nodes.paper_card(docname=self.docname, title=title)
         self.set_source_info(card)
         if not self.domain.note_paper(record):
-            self.warn(
-                "multiple",
-                __(
-                    "a second paper directive on this page: one page holds one paper's note; "
-                    "move %r to a page of its own"
-                ),
-                title,
-            )
+            self.warn_of(second_paper(title))
             card["duplicate"] = True
             card["record"] = record
         else:
             self.domain.note_dependency(self.docname, ("meta", self.docname))
+            if key:
+                # the header says whether the entry is missing or where it is broken
+                self.domain.note_dependency(self.docname, ("bib-state", key))
             self._check_scan(field)
             self._check_tags(record.tags)
-        return [target, self._index_node(record), card]
-
-    def _year(self, text: str) -> int | None:
-        if not text:
-            return None
-        year = plausible_year(text)
-        if year is None:
-            self.warn(
-                "year",
-                __("paper year %r is not a plausible 4-digit year (%d to %d)"),
-                text,
-                EARLIEST_YEAR,
-                datetime.date.today().year + 1,
-            )
-        return year
-
-    def _link(self, text: str) -> str:
-        if not text:
-            return ""
-        if not is_web_link(text):
-            self.warn(
-                "link", __("paper link %r is not an http(s) address; give the paper's URL"), text
-            )
-            return ""
-        return text
-
-    def _field(self, text: str) -> str:
-        """The slug of the paper's field; a paper without a known field is listed as unfiled."""
-        if not text:
-            return UNFILED_SLUG
-        spec = find_field(self.domain.fields, text)
-        if spec is None:
-            names = ", ".join(s.name for s in self.domain.fields) or __("(none configured)")
-            self.warn(
-                "field",
-                __("unknown field %r; use one of %s, or add it to paper_fields in conf.py"),
-                text,
-                names,
-            )
-            return UNFILED_SLUG
-        return spec.slug
-
-    def _order(self, text: str) -> int | None:
-        if not text:
-            return None
-        if not text.isdigit():
-            self.warn("option", __(":order: must be a whole number, not %r"), text)
-            return None
-        return int(text)
+        body: list[Node] = []
+        if self.content:
+            self.warn_of(body_in_paper())
+            body = self.parse_content_to_nodes()
+        return [target, self._index_node(record), card, *body]
 
     def _check_tags(self, tags: tuple[str, ...]) -> None:
         """With topics configured, every tag must name one: a typo would hide the paper."""
-        topics = self.domain.topics
-        if not topics:
-            return
         for tag in tags:
-            if find_topic(topics, tag) is None:
-                self.warn(
-                    "topic",
-                    __("unknown topic %r in :tags:; use the slug or a name of one of paper_topics"),
-                    tag,
-                )
+            finding = unknown_topic(tag, self.domain.topics)
+            if finding is not None:
+                self.warn_of(finding)
 
     def _check_scan(self, field: str) -> None:
         """Warn if the page's field could not be read before the build.
@@ -216,14 +151,7 @@ class PaperDirective(_PaperSiteDirective):
         scanned = self.domain.scanned_pages.get(self.docname)
         listed_in = listed_field(self.domain.fields, scanned.field_text) if scanned else None
         if listed_in != field:
-            self.warn(
-                "scan",
-                __(
-                    "this paper could not be read before the build, so its field page misses "
-                    "it; put the paper directive at the top level of the page, with its options "
-                    "as ':name: value' lines right after its first line"
-                ),
-            )
+            self.warn_of(unscanned_paper())
 
     def _index_node(self, record: PaperRecord) -> addnodes.index:
         """General-index entries: by title, and under its field, year and tags."""
@@ -350,22 +278,17 @@ class PaperListDirective(_PlaceholderDirective):
         field = str(self.options.get("field") or "").strip()
         year = str(self.options.get("year") or "").strip()
         topic = str(self.options.get("topic") or "").strip()
-        if [bool(field), bool(year), bool(topic)].count(True) != 1:
-            self.warn("option", __("paper-list takes exactly one of :field:, :year: and :topic:"))
+        target, finding = paper_list_target(
+            field, year, topic, self.domain.fields, self.domain.topics
+        )
+        if finding is not None or target is None:
+            if finding is not None:
+                self.warn_of(finding)
             return []
-        if topic:
-            topic_spec = find_topic(self.domain.topics, topic)
-            if topic_spec is None:
-                self.warn("topic", __("unknown topic %r in paper-list"), topic)
-                return []
-            node = paper_nodes.paper_list(topic=topic_spec.slug)
-            return self.placeholder(node, ("topic", topic_spec.slug))
-        if field:
-            spec = find_field(self.domain.fields, field)
-            slug = spec.slug if spec else (UNFILED_SLUG if field == UNFILED_SLUG else "")
-            if not slug:
-                self.warn("field", __("unknown field %r in paper-list"), field)
-                return []
+        kind, slug = target
+        if kind == "topic":
+            return self.placeholder(paper_nodes.paper_list(topic=slug), ("topic", slug))
+        if kind == "field":
             node = paper_nodes.paper_list(field=slug)
             return self.placeholder(node, ("field", slug))
         return self.placeholder(paper_nodes.paper_list(year=year), ("years", ""))

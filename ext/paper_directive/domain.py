@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NotRequired, TypedDict, cast
 
 from docutils import nodes
 from sphinx.domains import Domain, ObjType
-from sphinx.locale import get_translation
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
@@ -46,6 +45,8 @@ from .model import (
     ScannedPage,
     newest_first,
 )
+from .nodes import COPIED
+from .paper_rules import duplicate_key, unknown_reference
 from .roles import PaperReferenceRole
 from .topics import TopicSpec, find_topic, parse_topics
 
@@ -57,9 +58,11 @@ if TYPE_CHECKING:
 
     from .navigation import SiteNavigation
 
-CATALOG = "paper_directive"
-_ = get_translation(CATALOG)
-__ = get_translation(CATALOG, "console")
+# the catalog lives in its own module (``paper-notes check`` reads it without Sphinx);
+# it is re-exported here, where the other modules have always imported it from
+from .i18n import CATALOG as CATALOG
+from .i18n import _ as _
+from .i18n import __ as __
 
 logger = logging.getLogger(__name__)
 
@@ -545,6 +548,10 @@ class PaperDomain(Domain):
                 tuple((k, r.docname) for k, r in sorted(self.index.by_key.items())),
                 tuple((k, entry_fingerprint(e)) for k, e in sorted(entries.items())),
             )
+        if kind == "bib-state":
+            from .bibliography_loader import entry_state
+
+            return entry_state(self.env, argument)
         raise ValueError(f"unknown paper view {kind!r}")
 
     # --- incremental builds ------------------------------------------------
@@ -598,15 +605,12 @@ class PaperDomain(Domain):
             if not record.key:
                 continue
             if record.key in first:
+                first_page = str(self.env.doc2path(first[record.key].docname, False))
+                finding = duplicate_key(record.key, first_page)
                 logger.warning(
-                    __(
-                        "duplicate paper key %r: %s already uses it; "
-                        "give each paper its own key from the bibliography"
-                    ),
-                    record.key,
-                    self.env.doc2path(first[record.key].docname, False),
+                    finding.message,
                     type="paper",
-                    subtype="duplicate",
+                    subtype=finding.subtype,
                     location=(docname, record.line),
                 )
             else:
@@ -626,13 +630,11 @@ class PaperDomain(Domain):
     ) -> nodes.reference | None:
         summary = self.paper_by_key(target)
         if summary is None:
-            logger.warning(
-                __("unknown paper key %r: no page has a paper directive with this :key:"),
-                target,
-                type="paper",
-                subtype="ref",
-                location=node,
-            )
+            finding = unknown_reference(target)
+            if not node.get(COPIED):  # a copy of an insight's link: warned at the original
+                logger.warning(
+                    finding.message, type="paper", subtype=finding.subtype, location=node
+                )
             # the text stays, unlinked; the warning says what to fix
             return contnode  # type: ignore[return-value]
         if not node.get("refexplicit"):

@@ -32,6 +32,7 @@ from .bibtex import (
 )
 from .domain import PaperDomain
 from .fields import UNFILED_SLUG, FieldSpec
+from .paper_rules import is_web_link
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
@@ -159,7 +160,8 @@ def _bib_record(key: str, entry: Entry, bibtex: str | None) -> dict[str, Any]:
         "arxiv": fields.get("eprint")
         if fields.get("archiveprefix", "").lower() == "arxiv"
         else None,
-        "url": fields.get("url"),
+        # an address that is not http(s) is warned about and shown as text (safe_links)
+        "url": fields.get("url") if is_web_link(fields.get("url", "")) else None,
         "bibtex": bibtex if bibtex is not None else format_entry(key, entry),
         "bibtex_url": paper_bib_path(key),
     }
@@ -187,6 +189,8 @@ def inputs_signature(app: Sphinx, domain: PaperDomain) -> str:
     config = app.config
     extension = app.extensions["paper_directive"].version
     sha.update(repr((app.builder.name, config.project, config.language, extension)).encode())
+    # the field pages' addresses in papers.json
+    sha.update(repr(config.paper_pages_dir).encode())
     sha.update(repr(domain.fields).encode())
     for docname in sorted(domain.papers):
         sha.update(repr(domain.papers[docname]).encode())

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import ScannedPage
 
 #: Slug of the field page that lists papers whose field is missing or not configured.
 UNFILED_SLUG = "unfiled"
@@ -91,3 +95,21 @@ def listed_field(fields: Sequence[FieldSpec], text: str) -> str:
     """The slug of the field page a paper with ``:field: text`` is listed on."""
     spec = find_field(fields, text) if text else None
     return spec.slug if spec else UNFILED_SLUG
+
+
+def discovered_fields(pages: Iterable[ScannedPage]) -> list[dict[str, str]]:
+    """Fields named by the pages, for sites that configure none, by name.
+
+    Pages may write a field as ``Base Model`` or ``base-model``; the name
+    shown is the spelling most pages use, preferring one that is not the slug.
+    """
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for page in pages:
+        slug = slugify(page.field_text)
+        if slug:
+            spellings[slug][page.field_text] += 1
+    fields = []
+    for slug, counts in spellings.items():
+        name = min(counts, key=lambda text: (text == slug, -counts[text], text))
+        fields.append({"name": name, "slug": slug})
+    return sorted(fields, key=lambda field: field["name"].casefold())

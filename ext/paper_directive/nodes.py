@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 
+#: Set on the links of a copy of an insight (on the insights page): a problem
+#: with them is reported where the insight stands, not again for each copy.
+COPIED = "paper_copied"
+
+
 class insight(nodes.admonition):
     """The author's own remark on a paper."""
 

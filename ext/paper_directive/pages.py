@@ -13,7 +13,6 @@ domain after reading (:mod:`.transforms`).
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -24,7 +23,7 @@ from sphinx.util import logging
 from .bibtex import bibliography_entries
 from .directives import plausible_year
 from .domain import NO_PAPER, PaperDomain, ScanMemo, _, year_label
-from .fields import UNFILED_SLUG, FieldSpec, listed_field, parse_fields, slugify
+from .fields import UNFILED_SLUG, FieldSpec, discovered_fields, listed_field, parse_fields
 from .model import ScannedPage, newest_first
 from .overview import OVERVIEW, overview_page
 from .source_scan import scan_paper_options
@@ -95,24 +94,6 @@ def _scan_file(docname: str, path: Path) -> ScannedPage | None:
         year=plausible_year(options.get("year", "").strip()),
         field_text=options.get("field", "").strip(),
     )
-
-
-def discovered_fields(pages: Iterable[ScannedPage]) -> list[dict[str, str]]:
-    """Fields named by the pages, for sites that configure none, by name.
-
-    Pages may write a field as ``Base Model`` or ``base-model``; the name
-    shown is the spelling most pages use, preferring one that is not the slug.
-    """
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for page in pages:
-        slug = slugify(page.field_text)
-        if slug:
-            spellings[slug][page.field_text] += 1
-    fields = []
-    for slug, counts in spellings.items():
-        name = min(counts, key=lambda text: (text == slug, -counts[text], text))
-        fields.append({"name": name, "slug": slug})
-    return sorted(fields, key=lambda field: field["name"].casefold())
 
 
 def _rst_escape(text: str) -> str:
@@ -353,13 +334,7 @@ def derive_fields(app: Sphinx, config: Config) -> None:
 def generate(app: Sphinx) -> None:
     """``builder-inited``: bring the generated pages up to date."""
     config = app.config
-    if ".rst" not in config.source_suffix:
-        logger.warning(
-            "paper_directive writes its field and index pages as reStructuredText; "
-            "add '.rst' to source_suffix",
-            type="paper",
-            subtype="config",
-        )
+    # a source_suffix without .rst is warned about by config_check, at conf.py's line
     root = Path(app.srcdir) / config.paper_pages_dir
     domain = cast(PaperDomain, app.env.domains["paper"])
     scanned = scan_sources(Path(app.srcdir), config, domain.data.setdefault("scans", {}))

@@ -19,10 +19,12 @@ from sphinx.util import logging
 from sphinx_design.badges_buttons import create_bdg_classes, sd_badge
 from sphinx_design.shared import create_component
 
-from .domain import PaperDomain, PaperMeta, _, __
+from .domain import PaperDomain, PaperMeta, _
 from .downloads import download_link, paper_bib_path
 from .fields import find_field
 from .links import NO_SEARCH, Links, joined
+from .missing_entries import missing_entry_note
+from .paper_rules import unknown_related
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -86,13 +88,16 @@ class PaperHeader:
         """The header of a second paper on a page: its own options only."""
         return [self.rows(record, None)]
 
-    def build(self, record: PaperRecord, meta: PaperMeta) -> list[Node]:
+    def build(self, record: PaperRecord, meta: PaperMeta, card: nodes.Element) -> list[Node]:
         container = nodes.container(classes=["paper-card"])
         if self.rich:
             container += self.badges(record, meta)
         container += self.rows(record, meta)
         if meta.bibtex:
             container += self.cite(record, meta)
+        elif record.key:
+            # says why the header has no authors, venue or cite block (and warns)
+            container += missing_entry_note(self.domain.env, record.key, card)
         return [container]
 
     def badges(self, record: PaperRecord, meta: PaperMeta) -> nodes.paragraph:
@@ -177,22 +182,8 @@ class PaperHeader:
         return block
 
 
-def warn_missing(domain: PaperDomain, record: PaperRecord, meta: PaperMeta, card: Node) -> None:
-    """What the header cannot show, said where the author can mend it."""
+def warn_unknown_related(meta: PaperMeta, card: Node) -> None:
+    """``:related:`` keys that name no paper, said where the author can mend them."""
     for key in meta.unknown_related:
-        logger.warning(
-            __("unknown paper key %r in :related:; use the :key: of another paper's page"),
-            key,
-            type="paper",
-            subtype="ref",
-            location=card,
-        )
-    if record.key and not meta.bibtex:
-        logger.warning(
-            __("paper key %r is not in the bibliography (%s); add an entry with this key"),
-            record.key,
-            ", ".join(domain.env.config.bibtex_bibfiles or []),
-            type="paper",
-            subtype="bib",
-            location=card,
-        )
+        finding = unknown_related(key)
+        logger.warning(finding.message, type="paper", subtype=finding.subtype, location=card)

@@ -25,7 +25,7 @@ from .downloads import download_link, field_bib_path
 from .fields import find_field
 from .links import NO_SEARCH, Links, joined
 from .model import PaperSummary
-from .paper_header import PaperHeader, warn_missing
+from .paper_header import PaperHeader, warn_unknown_related
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -109,8 +109,8 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
         record = self.domain.papers[docname]
         meta = self.domain.meta(docname)
         assert meta is not None
-        warn_missing(self.domain, record, meta, card)
-        return header.build(record, meta)
+        warn_unknown_related(meta, card)
+        return header.build(record, meta, card)
 
     # --- lists of papers ----------------------------------------------------
 
@@ -262,7 +262,10 @@ def _moved(node: Node, origin: str, refdoc: str) -> Node:
     kept its origin's ``refdoc`` would get URLs relative to the wrong folder.
     """
     copy = node.deepcopy()
+    for reference in copy.findall(nodes.reference):
+        reference[paper_nodes.COPIED] = True
     for xref in copy.findall(addnodes.pending_xref):
+        xref[paper_nodes.COPIED] = True
         if xref.get("refdomain") == "std" and xref.get("reftype") == "doc":
             target = str(xref["reftarget"])
             if not target.startswith("/"):

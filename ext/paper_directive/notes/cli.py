@@ -13,6 +13,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from paper_directive.notes.check_command import COMMAND as CHECK
 from paper_directive.notes.command import Command
 from paper_directive.notes.importer import NotesError
 from paper_directive.notes.init import COMMAND as INIT
@@ -22,7 +23,7 @@ from paper_directive.notes.readme_commands import EXPORT, IMPORT
 PROG = "paper-notes"
 
 #: The subcommands, in the order ``paper-notes --help`` lists them.
-COMMANDS: tuple[Command, ...] = (INIT, NEW, IMPORT, EXPORT)
+COMMANDS: tuple[Command, ...] = (INIT, NEW, CHECK, IMPORT, EXPORT)
 
 
 def _parser() -> argparse.ArgumentParser:
