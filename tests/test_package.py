@@ -111,7 +111,7 @@ def test_the_installed_package_is_the_wheel_not_the_repository(installed):
     assert found.stdout.startswith(str(installed / "venv" / "lib"))
     usage = run([str(installed / "venv" / "bin" / "paper-notes"), "--help"], cwd=installed)
     listed = re.findall(r"^    (\S+)\s", usage.stdout, flags=re.M)
-    assert listed[:4] == ["init", "new", "import", "export-readme"], usage.stdout
+    assert listed[:5] == ["init", "new", "check", "import", "export-readme"], usage.stdout
 
 
 def test_a_user_starts_a_site_adds_a_paper_and_builds_html_and_pdf(installed):
@@ -156,9 +156,6 @@ def test_the_pre_commit_hook_is_a_valid_manifest_naming_the_command():
     assert subcommand == "check"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="paper-notes check comes with issue 8; remove this mark when it lands"
-)
 def test_the_pre_commit_hooks_command_exists():
     from paper_directive.notes.cli import COMMANDS
 

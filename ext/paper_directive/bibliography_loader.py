@@ -69,6 +69,8 @@ class LoadedBibliography(NamedTuple):
     #: Entries left out because they cannot be read, by key.
     rejected: dict[str, RejectedEntry]
     problems: tuple[Problem, ...]
+    #: Files that hold no entry: a problem only once a page names a key (a new site has none).
+    empty: tuple[Problem, ...] = ()
 
 
 def _chunks(raw: bytes) -> list[_Chunk]:
@@ -166,6 +168,7 @@ class _FileLoader:
         self.places: dict[str, tuple[str, int]] = {}
         self.rejected: dict[str, RejectedEntry] = {}
         self.problems: list[Problem] = []
+        self.empty: list[Problem] = []
 
     def load(self, path: Path, configured_at: tuple[str, int]) -> dict[str, None]:
         """Load one file; the keys it added."""
@@ -201,7 +204,7 @@ class _FileLoader:
             return {}
         chunks = _chunks(raw)
         if not any(chunk.kind and chunk.kind not in _NOT_ENTRIES for chunk in chunks):
-            self.problems.append(
+            self.empty.append(
                 Problem.at(
                     name,
                     1,
@@ -382,7 +385,12 @@ def load_bibliography(
     loader = _FileLoader(encoding)
     keys = {str(path): loader.load(path, configured_at) for path in paths}
     return LoadedBibliography(
-        loader.data, keys, loader.places, loader.rejected, tuple(loader.problems)
+        loader.data,
+        keys,
+        loader.places,
+        loader.rejected,
+        tuple(loader.problems),
+        tuple(loader.empty),
     )
 
 
@@ -395,6 +403,8 @@ class LoaderState(NamedTuple):
     places: dict[str, tuple[str, int]]
     rejected: dict[str, RejectedEntry]
     problems: tuple[Problem, ...]
+    #: Files that hold no entry: a problem only once a page names a key (a new site has none).
+    empty: tuple[Problem, ...] = ()
 
 
 def bibliography_paths(confdir: str | Path, bibfiles: Sequence[str]) -> list[Path]:
@@ -434,7 +444,7 @@ def load_for_sphinxcontrib(app: Sphinx) -> None:
             },
             data=loaded.data,
         )
-        state = LoaderState(loaded.places, loaded.rejected, loaded.problems)
+        state = LoaderState(loaded.places, loaded.rejected, loaded.problems, loaded.empty)
         domain.data[STATE_KEY] = state
     # reported at every build, not only when the file changed: a broken
     # bibliography must not look mended on the next incremental build

@@ -39,13 +39,16 @@ def cited_keys(env: BuildEnvironment) -> set[str]:
 
 
 def warn_unused(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-check-consistency``: report the entries no page uses."""
-    from .bibliography_loader import entry_places
+    """``env-check-consistency``: report the entries no page uses, and empty files."""
+    from .bibliography_loader import entry_places, loader_state
 
     papers = cast("PaperDomain", env.domains["paper"]).papers
     used = {record.key for record in papers.values() if record.key} | cited_keys(env)
     for problem in unused_problems(entry_places(env), used):
         report(problem)
+    if used:  # an empty bibliography is a problem once a page names a key
+        for problem in loader_state(env).empty:
+            report(problem)
 
 
 def register(app: Sphinx) -> None:

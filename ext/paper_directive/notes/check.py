@@ -332,6 +332,8 @@ class SiteCheck:
                     self.add(paper.path, paper.line, finding)
         used = {paper.key for paper in registered.values() if paper.key} | cited
         self.problems.extend(unused_problems(loaded.places, used))
+        if used:  # as the build: an empty bibliography matters once a page names a key
+            self.problems.extend(loaded.empty)
 
 
 def check_site(srcdir: Path) -> list[Problem]:
