@@ -22,15 +22,18 @@ background, pale fills with dark text, grey lines.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.ext.graphviz import graphviz
+from sphinx.util import logging
 
-from .domain import PaperDomain, _, year_label
+from .domain import PaperDomain, _, __, year_label
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -38,6 +41,8 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
 
     from .model import PaperSummary
+
+logger = logging.getLogger(__name__)
 
 FONT = "Noto Sans CJK SC, Noto Sans, sans-serif"
 #: The shades of the timeline's cells, from one paper to the most in a cell.
@@ -248,13 +253,41 @@ def graph_views(domain: PaperDomain, kind: str, argument: str) -> Any:
 # --- expansion and registration -------------------------------------------------
 
 
+@functools.cache
+def dot_available(command: str) -> bool:
+    return shutil.which(command) is not None
+
+
 def expanders(domain: PaperDomain, builder: Builder) -> dict[type[Node], Any]:
-    """The placeholder expanders of :class:`.transforms.ExpandPaperPlaceholders`."""
+    """The placeholder expanders of :class:`.transforms.ExpandPaperPlaceholders`.
+
+    Without graphviz's ``dot`` the pictures are left out, with one warning
+    per page that would show one: the rest of the site builds.
+    """
+
+    def drawable(node: nodes.Element) -> bool:
+        command = str(domain.env.config.graphviz_dot)
+        if dot_available(command):
+            return True
+        logger.warning(
+            __(
+                "graphviz's %r is not installed: the picture is left out (apt-get install graphviz)"
+            ),
+            command,
+            type="paper",
+            subtype="picture",
+            location=node,
+        )
+        return False
 
     def timeline(node: paper_timeline) -> list[Node]:
+        if not drawable(node):
+            return []
         return Pictures(domain, builder, str(node["docname"])).timeline()
 
     def graph(node: paper_graph) -> list[Node]:
+        if not drawable(node):
+            return []
         return Pictures(domain, builder, str(node["docname"])).graph(str(node["field"]))
 
     return {paper_timeline: timeline, paper_graph: graph}
