@@ -62,6 +62,8 @@ class RealNote:
 
     title: str
     field: str
+    #: The topics of ``:tags:`` (slugs of docs/conf.py's paper_topics).
+    tags: str
     #: The note's text after the paper directive, references turned into plain text.
     body: str
 
@@ -80,6 +82,7 @@ class Note:
     related: tuple[str, ...]
     #: (words, key) of a ``{paper}`` reference the note makes, if any.
     reference: tuple[str, str] | None
+    tags: str
     body: str
 
 
@@ -98,7 +101,7 @@ def real_notes(papers: Path = DOCS / "papers") -> list[RealNote]:
                 options[match["name"]] = match["value"].strip().strip('"')
         body = "\n".join(lines[end + 1 :]).strip("\n")
         body = _ROLE.sub(lambda m: (m["text"] or m["bare"] or m["key"]).strip(), body)
-        notes.append(RealNote(options["title"], options["field"], body))
+        notes.append(RealNote(options["title"], options["field"], options.get("tags", ""), body))
     return notes
 
 
@@ -138,6 +141,7 @@ def make_notes(count: int, seed: int = 7) -> list[Note]:
                 link=f"https://example.org/papers/{number}",
                 related=related,
                 reference=reference,
+                tags=real.tags,
                 body=real.body,
             )
         )
@@ -167,6 +171,8 @@ def paper_page(note: Note) -> str:
     ]
     if note.related:
         options.append(f":related: {', '.join(note.related)}")
+    if note.tags:
+        options.append(f":tags: {note.tags}")
     lines = ["```{paper}", *options, "```", ""]
     if note.reference:
         words, key = note.reference
@@ -185,6 +191,8 @@ def plain_page(note: Note) -> str:
     ]
     if note.related:
         lines += [f"相关：{', '.join(note.related)}", ""]
+    if note.tags:
+        lines += [f"主题：{note.tags}", ""]
     if note.reference:
         lines += [f"* 与{note.reference[0]}相比，这篇的做法更直接", ""]
     lines.append(_plain_body(note.body))

@@ -94,7 +94,10 @@ def formatted_references(env: BuildEnvironment) -> dict[str, str]:
     domain: Any = env.domains["cite"]
     texts: dict[str, str] = {}
     for citation in domain.citations:
-        texts.setdefault(citation.key, citation.formatted_entry.text.render_as("text"))
+        if citation.key not in texts:
+            # render() with the backend looked up once: render_as() searches the
+            # installed entry points at every call
+            texts[citation.key] = str(citation.formatted_entry.text.render(_text_backend()))
     return texts
 
 
@@ -108,7 +111,7 @@ def format_reference(env: BuildEnvironment, key: str) -> str:
         formatted = style.format_entry("", entry)
     except Exception:
         return ""  # the header then shows the BibTeX only
-    return str(formatted.text.render_as("text"))
+    return str(formatted.text.render(_text_backend()))
 
 
 @functools.cache
