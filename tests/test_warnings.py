@@ -87,6 +87,7 @@ def test_the_docs_list_every_warning_subtype():
     used = set(re.findall(r'subtype="(\w+)"', source))
     used |= set(re.findall(r'self\.warn\(\s*"(\w+)"', source))
     used |= set(re.findall(r'Finding\(\s*"(\w+)"', source))
-    documented = set(re.findall(r"`paper\.(\w+)`", (REPO / "docs" / "warnings.md").read_text()))
+    page = (REPO / "docs" / "warnings.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`paper\.(\w+)`", page))
     assert used, "no subtypes found in the code"
     assert used <= documented, f"undocumented: {sorted(used - documented)}"
