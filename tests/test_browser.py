@@ -489,9 +489,46 @@ PICTURES = """() => {
 }"""
 
 
+#: Text of the article too faint to read: a contrast below 4.5:1 (WCAG's AA)
+#: between its colour and the backgrounds it is drawn on, blended as the
+#: browser blends them (a badge's colour, an insight's tint, the page's).
+FAINT_TEXT = """() => {
+  const rgba = colour => {
+    const [r, g, b, a = 1] = colour.match(/[\\d.]+/g).map(Number);
+    return {r, g, b, a};
+  };
+  const linear = v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  const luminance = ({r, g, b}) => 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+  const backdrop = el => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c.a > 0) layers.unshift(c);
+      if (c.a >= 1) break;
+    }
+    return layers.reduce((under, c) => ({
+      r: c.r * c.a + under.r * (1 - c.a),
+      g: c.g * c.a + under.g * (1 - c.a),
+      b: c.b * c.a + under.b * (1 - c.a),
+    }), {r: 255, g: 255, b: 255});
+  };
+  const faint = [];
+  for (const el of document.querySelectorAll('article[role=main] *')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getBoundingClientRect().width) continue;
+    const [light, dark] = [luminance(rgba(getComputedStyle(el).color)), luminance(backdrop(el))]
+      .sort((x, y) => y - x);
+    const ratio = (light + 0.05) / (dark + 0.05);
+    if (ratio < 4.5)
+      faint.push(`text of contrast ${ratio.toFixed(1)}: "${el.textContent.trim().slice(0, 40)}"`);
+  }
+  return faint;
+}"""
+
+
 @pytest.mark.parametrize("mode", list(MODES))
 @pytest.mark.parametrize("width", [390, 1280])
-def test_pages_fit_the_window_and_show_their_pictures(
+def test_pages_fit_the_window_show_their_pictures_and_readable_text(
     browser: Browser, base_url: str, console: Console, width: int, mode: str
 ) -> None:
     problems: dict[str, list[str]] = {}
@@ -502,6 +539,7 @@ def test_pages_fit_the_window_and_show_their_pictures(
             pictures = tab.evaluate(PICTURES)
             shown[docname] = pictures["shown"]
             found = tab.evaluate(OVERFLOW) + [f"broken picture {p}" for p in pictures["broken"]]
+            found += tab.evaluate(FAINT_TEXT)
             if found:
                 problems[docname] = found
         assert is_dark(tab) == (mode != "light")
