@@ -13,35 +13,25 @@ driven by Debian's Chromium through Playwright.  Nothing reaches the network.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import re
-import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import need_tool
+from chromium import launched, need_a_browser
+from paper_directive.source_scan import scan_paper_options
+from paper_directive.topics import TopicSpec, parse_topics
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: the purple of ``ext/paper_directive/static/paper_directive.css``
 INSIGHT_PURPLE = "rgb(130, 80, 223)"
 #: how long a search may take before the page counts as stuck
@@ -50,21 +40,13 @@ RAFT = ("papers/raft", "teed2020raft")
 HREFS = "links => links.map(a => a.getAttribute('href'))"
 
 
-def chromium_path() -> str | None:
-    return shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _need_a_browser() -> None:
     """Check for the tools before the site is built: skip locally, fail under CI.
 
     Session-scoped, as ``conftest.site`` is, so that pytest runs it first.
     """
-    need_tool(chromium_path() is not None, "Chromium is not installed (apt-get install chromium)")
-    need_tool(
-        importlib.util.find_spec("playwright") is not None,
-        "Playwright is not installed (pip install -e '.[tests]')",
-    )
+    need_a_browser()
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -105,16 +87,8 @@ def base_url(site: tuple[SphinxTestApp, Path]) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's headless Chromium: no ``playwright install``, no downloads."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched() as chromium:
+        yield chromium
 
 
 class Console:
@@ -133,11 +107,27 @@ def console() -> Console:
     return Console()
 
 
-@pytest.fixture
-def page(browser: Browser, base_url: str, console: Console) -> Iterator[Page]:
-    """A fresh tab whose origin may read and write the clipboard, as a reader's would."""
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+#: How a reader may see the site: (the system's colour scheme, furo's stored choice).
+#: Furo follows the system by default; its toggle stores the reader's choice.
+MODES: dict[str, tuple[Literal["light", "dark"], str | None]] = {
+    "light": ("light", None),
+    "dark": ("dark", None),
+    "dark-by-toggle": ("light", "dark"),
+}
+
+
+@contextmanager
+def reader(
+    browser: Browser, base_url: str, console: Console, *, width: int = 1280, mode: str = "light"
+) -> Iterator[Page]:
+    """A fresh tab *width* pixels wide, in light or dark mode (:data:`MODES`)."""
+    scheme, stored = MODES[mode]
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": width, "height": 900}, color_scheme=scheme
+    )
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    if stored:
+        context.add_init_script(f"localStorage.setItem('theme', '{stored}')")
     # uncaught errors, counted in the page, so that a broken search fails at once
     context.add_init_script(
         "window.scriptErrors = [];"
@@ -150,6 +140,20 @@ def page(browser: Browser, base_url: str, console: Console) -> Iterator[Page]:
         yield tab
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str, console: Console) -> Iterator[Page]:
+    """A fresh tab whose origin may read and write the clipboard, as a reader's would."""
+    with reader(browser, base_url, console) as tab:
+        yield tab
+
+
+def is_dark(page: Page) -> bool:
+    """Whether the page is painted dark: the luminance of its background."""
+    colour = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    red, green, blue = (int(c) for c in re.findall(r"\d+", colour)[:3])
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255 < 0.5
 
 
 def search(page: Page, console: Console, query: str) -> set[str]:
@@ -310,3 +314,236 @@ def test_a_paper_page_renders_to_a_screenshot(page: Page, tmp_path: Path) -> Non
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(data) > 10_000
+
+
+# --- a reader's way through the site ----------------------------------------------
+
+FIELD_PAGE = "browse/fields/video"  # with its picture of the links between notes
+TOPIC_PAGE = "browse/topics/optical-flow"
+#: the paper with the site's longest venue, a badge that once ran past the page's edge
+LONG_VENUE = "papers/playing-text-adventure-games-with"
+RELATED_NOTES = 'dl.paper-meta > dt:has-text("相关笔记") + dd'
+
+
+def test_each_field_card_counts_the_papers_its_field_page_lists(
+    page: Page, site: tuple[SphinxTestApp, Path]
+) -> None:
+    app, _outdir = site
+    page.goto("/index.html")
+    cards = page.locator("div.paper-field-card")
+    # a card per configured field, in their order
+    names = [str(field["name"]) for field in app.config.paper_fields]
+    assert cards.locator(".sd-card-title").all_inner_texts() == names
+    total = int(page.locator(".paper-totals .paper-count-value").first.inner_text())
+    counts = {
+        card.locator(".sd-card-title a").evaluate("a => a.href"): int(
+            card.locator(".paper-count-value").inner_text()
+        )
+        for card in cards.all()
+    }
+    for url, count in counts.items():
+        page.goto(url)
+        assert page.locator("ul.paper-list > li").count() == count, url
+    # together they are every note of the site, as its total says
+    assert sum(counts.values()) == total == len(list(Path(app.srcdir, "papers").glob("*.md")))
+
+
+def test_a_reader_clicks_from_a_field_card_to_a_paper_a_related_paper_and_its_topic(
+    page: Page, console: Console
+) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/index.html")
+    page.locator("div.paper-field-card .sd-card-title a", has_text="Video").click()
+    expect(page).to_have_url(re.compile(r"/browse/fields/video\.html$"))
+    page.locator("ul.paper-list a", has_text="RAFT: Recurrent All-Pairs").click()
+    expect(page).to_have_url(re.compile(r"/papers/raft\.html#paper-teed2020raft$"))
+    # the header's related notes
+    related = page.locator(f"{RELATED_NOTES} a").first
+    title = related.inner_text()
+    related.click()
+    expect(page).not_to_have_url(re.compile(r"/papers/raft\.html"))
+    expect(page.locator("h1")).to_contain_text(title)
+    # and the way back: a relation shows on both papers
+    expect(page.locator(RELATED_NOTES)).to_contain_text("RAFT: Recurrent All-Pairs")
+    # a topic badge leads to the topic's page, which lists the paper
+    page.locator("p.paper-badges a.sd-badge", has_text="Optical flow").click()
+    expect(page).to_have_url(re.compile(r"/browse/topics/optical-flow\.html$"))
+    expect(page.locator("h1")).to_contain_text("光流")
+    expect(page.locator("ul.paper-list a", has_text=title)).to_have_count(1)
+    assert console.errors == []
+
+
+@pytest.fixture(scope="module")
+def topics(site: tuple[SphinxTestApp, Path]) -> dict[str, TopicSpec]:
+    """The site's ``paper_topics``, by slug."""
+    app, _outdir = site
+    return {topic.slug: topic for topic in parse_topics(app.config.paper_topics)}
+
+
+@pytest.fixture(scope="module")
+def tagged(site: tuple[SphinxTestApp, Path], topics: dict[str, TopicSpec]) -> dict[str, set[str]]:
+    """The notes given each topic, by slug: read from the pages' ``:tags:`` as written."""
+    app, _outdir = site
+    slugs = {name.casefold(): t.slug for t in topics.values() for name in (t.slug, t.zh, t.en)}
+    notes: dict[str, set[str]] = {slug: set() for slug in topics}
+    for source in Path(app.srcdir, "papers").glob("*.md"):
+        scanned = scan_paper_options(source.read_text(encoding="utf-8"), source.suffix)
+        for tag in (scanned.options.get("tags", "") if scanned else "").split(","):
+            if tag.strip().casefold() in slugs:
+                notes[slugs[tag.strip().casefold()]].add(f"papers/{source.stem}")
+    return notes
+
+
+# 离线强化学习 holds 强化学习, a word of many other notes
+TOPIC_SEARCHES = ["optical-flow", "re-parameterization", "offline-rl"]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("slug", TOPIC_SEARCHES)
+def test_a_search_for_a_topic_by_either_name_lists_every_note_tagged_with_it(
+    page: Page,
+    console: Console,
+    topics: dict[str, TopicSpec],
+    tagged: dict[str, set[str]],
+    slug: str,
+    language: str,
+) -> None:
+    topic = topics[slug]
+    name = topic.zh if language == "zh" else topic.en
+    assert len(tagged[slug]) >= 2
+    found = search(page, console, name)
+    assert tagged[slug] <= found, f"{name!r} misses {sorted(tagged[slug] - found)}"
+
+
+def outside_the_site(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme not in ("data", "blob", "about") and parts.hostname != "127.0.0.1"
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_no_request_leaves_the_site(
+    browser: Browser, base_url: str, console: Console, mode: str
+) -> None:
+    requested: list[str] = []
+    with reader(browser, base_url, console, mode=mode) as tab:
+        tab.context.on("request", lambda request: requested.append(request.url))
+        for docname in ("index", RAFT[0], FIELD_PAGE):
+            tab.goto(f"/{docname}.html")
+            tab.wait_for_load_state("networkidle")
+            assert [url for url in requested if outside_the_site(url)] == [], docname
+        # the search fetches every result's page for its summary
+        assert "papers/raft" in search(tab, console, "光流")
+        tab.wait_for_load_state("networkidle")
+        assert is_dark(tab) == (mode != "light")
+    assert [url for url in requested if outside_the_site(url)] == []
+    # the log saw what the pages load: the pictures, the search's index and pages
+    paths = [urlsplit(url).path for url in requested]
+    assert any(re.fullmatch(r"/_images/graphviz-[0-9a-f]+\.svg", path) for path in paths)
+    assert "/searchindex.js" in paths
+    assert paths.count("/papers/raft.html") >= 2  # read, then summarised by the search
+
+
+#: What does not fit the window.  The document must not be wider than the
+#: window, nor furo's column scroll sideways; an element past the window's
+#: edge must sit in a box that scrolls (a code block, a picture's box), or it
+#: is cut off.  Furo's drawers (the sidebar and the contents on a phone) are
+#: off the screen until opened, by design.
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const problems = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > width) problems.push(`the page is ${root.scrollWidth}px wide`);
+  const column = document.querySelector('.content');
+  if (column.scrollWidth > column.clientWidth + 1)
+    problems.push(`the column scrolls sideways: ${column.scrollWidth}px`);
+  const scrolls = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('.sidebar-drawer, .toc-drawer')) continue;
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height || (box.left >= -0.5 && box.right <= width + 0.5)) continue;
+    let scroller = el.parentElement;
+    while (scroller && scroller !== column && !scrolls(scroller)) scroller = scroller.parentElement;
+    const fits = scroller && scroller !== column
+      && scroller.getBoundingClientRect().right <= width + 0.5;
+    if (!fits) problems.push(`${el.tagName} ${el.className}: ${Math.round(box.left)} to `
+      + `${Math.round(box.right)}px, "${el.textContent.trim().slice(0, 50)}"`);
+  }
+  return problems;
+}"""
+
+#: The pictures of the page: how many show, and those that do not (a broken
+#: image, a picture whose file is missing, one squeezed to nothing).
+PICTURES = """() => {
+  const broken = [];
+  let shown = 0;
+  for (const el of document.querySelectorAll('article img, article object')) {
+    const box = el.getBoundingClientRect();
+    const loaded = el.tagName === 'IMG'
+      ? el.complete && el.naturalWidth > 0
+      : el.contentDocument?.documentElement?.localName === 'svg';
+    if (loaded && box.width > 0 && box.height > 0) shown += 1;
+    else broken.push(el.getAttribute('src') || el.getAttribute('data'));
+  }
+  return {shown, broken};
+}"""
+
+
+#: Text of the article too faint to read: a contrast below 4.5:1 (WCAG's AA)
+#: between its colour and the backgrounds it is drawn on, blended as the
+#: browser blends them (a badge's colour, an insight's tint, the page's).
+FAINT_TEXT = """() => {
+  const rgba = colour => {
+    const [r, g, b, a = 1] = colour.match(/[\\d.]+/g).map(Number);
+    return {r, g, b, a};
+  };
+  const linear = v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  const luminance = ({r, g, b}) => 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+  const backdrop = el => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c.a > 0) layers.unshift(c);
+      if (c.a >= 1) break;
+    }
+    return layers.reduce((under, c) => ({
+      r: c.r * c.a + under.r * (1 - c.a),
+      g: c.g * c.a + under.g * (1 - c.a),
+      b: c.b * c.a + under.b * (1 - c.a),
+    }), {r: 255, g: 255, b: 255});
+  };
+  const faint = [];
+  for (const el of document.querySelectorAll('article[role=main] *')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getBoundingClientRect().width) continue;
+    const [light, dark] = [luminance(rgba(getComputedStyle(el).color)), luminance(backdrop(el))]
+      .sort((x, y) => y - x);
+    const ratio = (light + 0.05) / (dark + 0.05);
+    if (ratio < 4.5)
+      faint.push(`text of contrast ${ratio.toFixed(1)}: "${el.textContent.trim().slice(0, 40)}"`);
+  }
+  return faint;
+}"""
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+@pytest.mark.parametrize("width", [390, 1280])
+def test_pages_fit_the_window_show_their_pictures_and_readable_text(
+    browser: Browser, base_url: str, console: Console, width: int, mode: str
+) -> None:
+    problems: dict[str, list[str]] = {}
+    shown: dict[str, int] = {}
+    with reader(browser, base_url, console, width=width, mode=mode) as tab:
+        for docname in ("index", FIELD_PAGE, TOPIC_PAGE, LONG_VENUE):
+            tab.goto(f"/{docname}.html")
+            pictures = tab.evaluate(PICTURES)
+            shown[docname] = pictures["shown"]
+            found = tab.evaluate(OVERFLOW) + [f"broken picture {p}" for p in pictures["broken"]]
+            found += tab.evaluate(FAINT_TEXT)
+            if found:
+                problems[docname] = found
+        assert is_dark(tab) == (mode != "light")
+    assert problems == {}
+    # the timeline and the field's links between notes
+    assert shown["index"] >= 1 and shown[FIELD_PAGE] >= 1
+    assert console.errors == []

@@ -1,8 +1,9 @@
 """The PDF (LaTeX through xelatex and latexmk) and the EPUB of the real site.
 
 Both run the real toolchains: TeX Live, poppler's pdftotext/pdffonts/pdftoppm,
-and epubcheck.  Without them the tests skip, except under ``CI=true``,
-where ``.ci/run`` installs them and a skip would hide a broken PDF.
+and epubcheck; the EPUB's pages are opened in Chromium, as an e-reader's
+engine opens them.  Without these tools the tests skip, except under
+``CI=true``, where ``.ci/run`` installs them and a skip would hide a broken PDF.
 """
 
 from __future__ import annotations
@@ -12,13 +13,20 @@ import re
 import shutil
 import subprocess
 import unicodedata
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image
 
+from chromium import launched, need_a_browser
 from conftest import SEED, build_site, copy_site, need_tool, warnings_of
 from paper_directive.notes.readme_format import parse_readme
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 PDF_NAME = "brief_paper_reading"
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
@@ -178,17 +186,106 @@ def test_a_rendered_page_shows_chinese_a_chapter_and_an_insight_box(pdf, tmp_pat
     assert purple > 50
 
 
-def test_epub_builds_without_warnings_and_passes_epubcheck(tmp_path):
+@pytest.fixture(scope="module")
+def epub(tmp_path_factory) -> Path:
+    """The site's EPUB, made as ``nox -s epub`` makes it."""
+    root = tmp_path_factory.mktemp("epub")
+    copy_site(root)
+    app = build_site(root, "epub")
+    assert warnings_of(app) == ""
+    return Path(app.outdir) / f"{PDF_NAME}.epub"
+
+
+def test_epub_builds_without_warnings_and_passes_epubcheck(epub):
     need_tool(
         shutil.which("java") is not None and EPUBCHECK.is_file(), "epubcheck is not installed"
     )
-    copy_site(tmp_path)
-    app = build_site(tmp_path, "epub")
-    assert warnings_of(app) == ""
-    epub = Path(app.outdir) / f"{PDF_NAME}.epub"
     run = subprocess.run(
         ["java", "-jar", str(EPUBCHECK), str(epub)], capture_output=True, text=True, timeout=300
     )
     report = run.stdout + run.stderr
     assert re.search(r"Messages: 0 fatals / 0 errors", report), report[-3000:]
     assert run.returncode == 0
+
+
+#: An e-reader's page: narrower than the longest line of a cite block.
+READER_WIDTH = 600
+
+
+@pytest.fixture(scope="module")
+def epub_page(epub, tmp_path_factory) -> Iterator[Page]:
+    """RAFT's page as the book holds it, unpacked from the zip and opened in Chromium.
+
+    Chromium stands in for an e-reader's engine (most are WebKit or Blink):
+    what is checked is what the book's own stylesheets make of its pages.
+    """
+    need_a_browser()
+    book = tmp_path_factory.mktemp("book")
+    with zipfile.ZipFile(epub) as archive:
+        assert archive.read("mimetype") == b"application/epub+zip"
+        archive.extractall(book)
+    with launched() as browser:
+        tab = browser.new_page(viewport={"width": READER_WIDTH, "height": 900})
+        tab.goto((book / "papers" / "raft.xhtml").as_uri())
+        yield tab
+
+
+LABELS = """() => [...document.querySelectorAll('div.paper-card dl.paper-meta > dt')].map(dt => {
+  const after = getComputedStyle(dt, '::after').content;
+  // what a reader sees: the label's text and what the stylesheets add after it
+  return dt.textContent + (after.startsWith('"') ? JSON.parse(after) : '');
+})"""
+
+
+def test_the_epub_paper_header_labels_carry_one_colon(epub_page):
+    labels = epub_page.evaluate(LABELS)
+    # the header as rows: the EPUB has no badges
+    assert labels[:3] == ["标题:", "年份:", "领域:"]
+    assert "相关笔记:" in labels
+    assert all(label.count(":") == 1 and label.endswith(":") for label in labels), labels
+
+
+CITE_BLOCKS = """() => [...document.querySelectorAll(
+  'div.paper-card div.paper-bibtex pre, div.paper-card div.paper-reference pre'
+)].map(pre => ({
+  text: pre.textContent,
+  whiteSpace: getComputedStyle(pre).whiteSpace,
+  overflow: pre.scrollWidth - pre.clientWidth,
+}))"""
+
+
+def test_the_epub_cite_blocks_wrap_within_the_page(epub_page):
+    bibtex, reference = epub_page.evaluate(CITE_BLOCKS)
+    assert bibtex["text"].startswith("@inproceedings{teed2020raft,")
+    assert reference["text"].startswith("Zachary Teed and Jia Deng. ")
+    # both have lines longer than the page is wide; they wrap, and nothing runs off its edge
+    assert max(len(line) for line in reference["text"].splitlines()) > 100
+    for block in (bibtex, reference):
+        assert block["whiteSpace"] == "pre-wrap"
+        assert block["overflow"] <= 0, block["text"][:60]
+
+
+def test_an_epub_built_again_after_an_edit_keeps_its_pictures(project):
+    # graphviz draws a picture once: finding its PNG drawn already, it reads the image map
+    # it wrote beside it, which the EPUB's packing leaves out (the format knows no such file)
+    need_tool(shutil.which("dot") is not None, "graphviz is not installed (see .ci/run)")
+    basic = project("basic")
+    assert warnings_of(basic.build("epub")) == ""
+    years = basic.output("epub", "browse/years.xhtml")
+    (timeline,) = re.findall(r'src="(\.\./_images/graphviz-[0-9a-f]+\.png)"', years)
+    # a new title: the years page lists it, its timeline (papers per year) stays the same
+    raft = basic.read("papers/raft.md")
+    basic.write("papers/raft.md", raft.replace("RAFT: Recurrent", "RAFT, renamed: Recurrent"))
+    assert warnings_of(basic.build("epub")) == ""
+    # the picture's page was written again, and still shows it
+    assert "RAFT, renamed" in basic.output("epub", "browse/years.xhtml")
+    assert timeline in basic.output("epub", "browse/years.xhtml")
+    with zipfile.ZipFile(basic.builddir / "epub" / "basic.epub") as book:
+        names = book.namelist()
+    assert timeline.removeprefix("../") in names
+    assert not [name for name in names if name.endswith(".map")]
+    # and after the doctrees are deleted, the output left as it is
+    shutil.rmtree(basic.builddir / "doctrees")
+    assert warnings_of(basic.build("epub")) == ""
+    assert timeline in basic.output("epub", "browse/years.xhtml")
+    assert (basic.builddir / "epub" / timeline.removeprefix("../")).is_file()

@@ -37,6 +37,8 @@ def __getattr__(name: str) -> str:
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CSS_FILE = "paper_directive.css"
+#: What an EPUB needs on top of it: one colon per header label, cite blocks that wrap.
+EPUB_CSS_FILE = "paper_directive_epub.css"
 
 
 def _outdated_renderings(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -74,6 +76,9 @@ def _remember_builder(app: Sphinx) -> None:
 def _add_css(app: Sphinx) -> None:
     """The paper card's and insights' style, for HTML builders (EPUB included) only.
 
+    An EPUB gets a second stylesheet after it, for what e-readers need (and
+    the site must not have: its cite blocks scroll, as code does).
+
     The file is copied by hand rather than through ``html_static_path``:
     changing a config value at build time makes Sphinx report a changed
     configuration on every following build.  It is copied now, before
@@ -81,11 +86,16 @@ def _add_css(app: Sphinx) -> None:
     """
     from sphinx.util.fileutil import copy_asset_file
 
-    if app.builder.format == "html":
-        app.add_css_file(CSS_FILE)
-        static = Path(app.outdir) / "_static"
-        static.mkdir(parents=True, exist_ok=True)
-        copy_asset_file(PACKAGE_DIR / "static" / CSS_FILE, static, force=True)
+    if app.builder.format != "html":
+        return
+    files = [CSS_FILE]
+    if app.builder.name.startswith("epub"):
+        files.append(EPUB_CSS_FILE)
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    for name in files:
+        app.add_css_file(name)
+        copy_asset_file(PACKAGE_DIR / "static" / name, static, force=True)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -303,16 +303,44 @@ def use_png_in_epub(app: Sphinx) -> None:
         app.config.graphviz_output_format = "png"
 
 
+def _image_maps(app: Sphinx) -> tuple[Path, Path]:
+    """Where graphviz writes a PNG's image map, and where the maps wait between two builds."""
+    images = str(getattr(app.builder, "imagedir", "_images"))
+    return Path(app.outdir, images), Path(app.doctreedir, "epub-image-maps")
+
+
 def drop_image_maps_from_epub(app: Sphinx) -> list[Any]:
     """``html-collect-pages``, before an EPUB is packed: graphviz's image maps out.
 
     sphinx.ext.graphviz writes an image map beside every PNG; the EPUB's
-    pictures have no links, and the EPUB format knows no such files.
+    pictures have no links, and the EPUB format knows no such files.  They
+    are kept beside the doctrees, not deleted: see :func:`restore_image_maps`.
     """
     if app.builder.name.startswith("epub"):
-        for path in Path(app.outdir, "_images").glob("graphviz-*.png.map"):
-            path.unlink()
+        images, kept = _image_maps(app)
+        kept.mkdir(parents=True, exist_ok=True)
+        for path in images.glob("graphviz-*.png.map"):
+            shutil.move(path, kept / path.name)
     return []
+
+
+def restore_image_maps(app: Sphinx) -> None:
+    """``builder-inited``: an EPUB's image maps back beside their PNGs.
+
+    graphviz draws a picture once; when it finds the PNG drawn by an earlier
+    build, it reads the map beside it, and without one the build stopped
+    with a traceback (a page with a picture written again, after an edit).
+    A PNG whose map is lost (the doctrees were deleted, and with them the
+    environment: every page is written again) is deleted, to be drawn again.
+    """
+    if app.builder.name.startswith("epub"):
+        images, kept = _image_maps(app)
+        for path in kept.glob("graphviz-*.png.map"):
+            if (images / path.name.removesuffix(".map")).is_file():
+                shutil.move(path, images / path.name)
+        for png in images.glob("graphviz-*.png"):
+            if not png.with_name(png.name + ".map").is_file():
+                png.unlink()
 
 
 def register(app: Sphinx) -> None:
@@ -321,4 +349,5 @@ def register(app: Sphinx) -> None:
     for node_class in (paper_timeline, paper_graph):
         app.add_node(node_class, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     app.connect("builder-inited", use_png_in_epub)
+    app.connect("builder-inited", restore_image_maps)
     app.connect("html-collect-pages", drop_image_maps_from_epub)

@@ -90,7 +90,10 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
             cast(nodes.Element, node).replace_self(expanders[type(node)](node))
 
     def count(self, node: paper_nodes.paper_count) -> list[Node]:
-        return [nodes.Text(str(self.domain.count(node["field"])))]
+        # marked, so that the number can be told from the sentence around it
+        # (a landing page's field card: "共 13 篇，最新的：")
+        text = str(self.domain.count(node["field"]))
+        return [nodes.inline(text, text, classes=["paper-count-value"])]
 
     # --- a paper's header ---------------------------------------------------
 
