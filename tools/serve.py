@@ -34,7 +34,7 @@ EDITOR_FILES = r"(/\.[^/]+\.sw[a-px]|~|/4913|/\.#[^/]+|/#[^/]+#)$"
 
 
 def site_settings(docs: Path) -> tuple[str, list[Path]]:
-    """``paper_pages_dir`` and the bibliography files of ``docs/conf.py``, read as Sphinx reads it."""
+    """``paper_pages_dir`` and the bibliography files of ``conf.py``, read as Sphinx reads it."""
     from sphinx.config import eval_config_file
     from sphinx.util.tags import Tags
 
