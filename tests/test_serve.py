@@ -172,7 +172,7 @@ class Server:
         assert "Sphinx exited with exit code" not in self.log(), self.log()
 
     def stop(self) -> list[str]:
-        """Terminate the process group, as a terminal does on Ctrl-C; what was not stopped so."""
+        """SIGTERM to the whole process group; what did not end by it (nothing, normally)."""
         pgid = self.process.pid
         left = []
         with contextlib.suppress(ProcessLookupError):
@@ -290,8 +290,8 @@ def test_a_saved_note_is_served_after_exactly_one_rebuild(servers: Servers) -> N
         swap.write_bytes(b"b0VIM 9.0\0\0")
 
         server.wait_for_text("papers/raft.html", NEW_ITEM)
-        settle(server)
         swap.unlink()  # the editor closed
+        settle(server)
         assert browser.recv(timeout=10) == "refresh"
         with pytest.raises(TimeoutError):
             browser.recv(timeout=1)  # told to reload once: settle() waited for a second time
@@ -305,10 +305,12 @@ def test_a_retitled_note_rewrites_its_field_page_and_is_built_once(servers: Serv
     """The same retitle on both servers: watched, the field page costs a second build."""
     field_page = Path("docs", "browse", "fields", "base-model.rst")
     field_html = "browse/fields/base-model.html"
-    before = {}
+    rebuilds = {}
+    field_text = {}
     for server in servers:
         server.wait_until_idle()
-        before[server] = (len(server.rebuilds()), (server.site / field_page).read_text("utf-8"))
+        rebuilds[server] = len(server.rebuilds())
+        field_text[server] = (server.site / field_page).read_text("utf-8")
         assert NEW_TITLE not in server.get(field_html)
 
     for server in servers:
@@ -321,15 +323,13 @@ def test_a_retitled_note_rewrites_its_field_page_and_is_built_once(servers: Serv
     settle(*servers)
 
     for server in servers:
-        rebuilds, text = before[server]
         # the build wrote into the generated folder: the field's papers are in a new order
-        assert (server.site / field_page).read_text("utf-8") != text
-        before[server] = rebuilds
+        assert (server.site / field_page).read_text("utf-8") != field_text[server]
     # as nox -s serve runs it, that write starts no build of its own
-    assert servers.served.rebuilds()[before[servers.served] :] == [{"docs/papers/repvgg.md"}]
+    assert servers.served.rebuilds()[rebuilds[servers.served] :] == [{"docs/papers/repvgg.md"}]
     # watched, it starts a second build; none after that, which finds every generated
     # page up to date and writes none: no loop
-    assert servers.unignored.rebuilds()[before[servers.unignored] :] == [
+    assert servers.unignored.rebuilds()[rebuilds[servers.unignored] :] == [
         {"docs/papers/repvgg.md"},
         {"docs/browse/fields/base-model.rst"},
     ]
