@@ -19,6 +19,7 @@ BUILD = "docs/_build"
 
 
 def sphinx(session: nox.Session, builder: str, *extra: str) -> None:
+    # tools/serve.py builds the HTML with the same options and folders
     session.run(
         "sphinx-build",
         "-W",
@@ -40,6 +41,17 @@ def docs(session: nox.Session) -> None:
     """Build the HTML site into docs/_build/html, failing on any warning."""
     session.install(".[docs]")
     sphinx(session, "html")
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Preview the site at http://127.0.0.1:8000, rebuilt and reloaded in the browser on save.
+
+    Built as ``docs`` builds it, by sphinx-autobuild (``tools/serve.py`` says
+    what it watches); ``nox -s serve -- --port 8001`` for another port.
+    """
+    session.install(".[docs,serve]")
+    session.run("python", "tools/serve.py", *session.posargs)
 
 
 @nox.session
@@ -84,7 +96,7 @@ def rtd(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite (real Sphinx builds of small projects)."""
-    session.install("-e", ".[docs,tests]")
+    session.install("-e", ".[docs,serve,tests]")
     session.run("pytest", *session.posargs)
 
 
