@@ -179,8 +179,10 @@ class Pictures:
         lines = [
             "digraph links {",
             # links have no direction of reading: a spring layout keeps the
-            # families of papers together instead of in long ranks
-            '  bgcolor="transparent"; layout=neato; overlap=false; sep="+6"; splines=true;',
+            # families of papers together instead of in long ranks; sfdp's
+            # multilevel one lays a field of a thousand notes out in a second
+            # (neato takes minutes, dot's ranks longer still)
+            '  bgcolor="transparent"; layout=sfdp; overlap=prism; sep="+4";',
             f'  node [shape=box, style="rounded,filled", fillcolor="#e8f0fe", '
             f'color="#5b7bb5", fontname={_attr(FONT)}, fontsize=10];',
             f'  edge [color="{_LINE}", arrowsize=0.6];',
