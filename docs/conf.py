@@ -23,7 +23,7 @@ extensions = [
     "paper_directive",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_bench", "Thumbs.db", ".DS_Store"]
 root_doc = "index"
 
 # --- MyST ---------------------------------------------------------------

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
 from sphinxcontrib.bibtex.domain import BibtexDomain
@@ -47,6 +48,23 @@ def test_a_large_site_splits_its_indices_by_year_and_the_bibliography_by_letter(
         labels += [c.select_one("span.label").get_text().strip("[]") for c in citations]
         assert all(label.startswith(letter.upper()) for label in labels[-len(citations) :])
     assert len(labels) == len(set(labels)) == 4
+
+
+def test_a_large_site_never_puts_its_whole_general_index_on_one_page(project):
+    basic = project("basic")
+    app = basic.build("html", confoverrides={"paper_index_page_max": 2})
+    assert warnings_of(app) == ""
+    outdir = basic.builddir / "html"
+    jumps = {}
+    for name in ("genindex", "genindex-all"):
+        index = page(basic, name)
+        jumps[name] = [unquote(a["href"]) for a in index.select("div.genindex-jumpbox a")]
+        assert not index.select('a[href="genindex-all.html"]'), name
+        assert not index.select("table.indextable"), name  # no entries, only the letters
+    assert jumps["genindex"] == jumps["genindex-all"]
+    assert "genindex-R.html" in jumps["genindex"]
+    assert all((outdir / href).is_file() for href in jumps["genindex"])
+    assert "RAFT" in page(basic, "genindex-R").get_text()
 
 
 def test_a_site_under_the_limit_keeps_one_page_per_index(project):

@@ -108,6 +108,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         config_check,
         downloads,
         gc_tuning,
+        general_index,
         generated_folder,
         graphs,
         latex_output,
@@ -184,6 +185,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     navigation.register(app)
     gc_tuning.register(app)
     graphs.register(app)
+    general_index.register(app)
 
     app.add_transform(PaperPageTitle)
     app.add_post_transform(BibliographyNoteLinks)

@@ -36,6 +36,9 @@ YOUNG_THRESHOLD = 100_000
 
 _saved: list[tuple[int, int, int]] = []
 
+#: Whether this build read any page: only reading leaves garbage worth a full collection.
+_read_pages: list[bool] = []
+
 
 def tune(app: Sphinx, config: Config) -> None:
     """``config-inited``, before the environment is loaded: collect less often."""
@@ -46,10 +49,22 @@ def tune(app: Sphinx, config: Config) -> None:
     gc.set_threshold(max(thresholds[0], YOUNG_THRESHOLD), *thresholds[1:])
 
 
+def note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: remember whether pages are read."""
+    _read_pages[:] = [bool(docnames)]
+
+
 def freeze_environment(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-updated``, after every other handler: freeze what reading left."""
+    """``env-updated``, after every other handler: freeze what reading left.
+
+    Reading leaves cyclic garbage (parsed doctrees), collected first so that it
+    is not frozen with the environment; a build that read nothing has only the
+    unpickled environment, and a full collection would walk it for nothing
+    (a third of a second at 2,000 notes).
+    """
     if _saved:
-        gc.collect()
+        if _read_pages != [False]:
+            gc.collect()
         gc.freeze()
 
 
@@ -58,10 +73,12 @@ def restore(app: Sphinx, exception: Exception | None) -> None:
     if _saved:
         gc.unfreeze()
         gc.set_threshold(*_saved.pop())
+    _read_pages.clear()
 
 
 def register(app: Sphinx) -> None:
     app.add_config_value("paper_gc_tuning", True, "", types=[bool])
     app.connect("config-inited", tune)
+    app.connect("env-before-read-docs", note_reading)
     app.connect("env-updated", freeze_environment, priority=900)
     app.connect("build-finished", restore, priority=900)
