@@ -168,6 +168,8 @@ def test_the_benchmark_runs_and_reports_every_figure(tmp_path):
             "6",
             "--json",
             str(figures),
+            "--report",
+            str(tmp_path / "report"),
         ],
         check=True,
         capture_output=True,
@@ -194,3 +196,48 @@ def test_the_benchmark_runs_and_reports_every_figure(tmp_path):
     assert size["field_move_correct"] is True
     assert builds["no change"]["pages_written"] < builds["clean -j1"]["pages_written"]
     assert report["summary"]["6"]["clean/floor"] > 0
+    # the performance page's tables and plot
+    table = (tmp_path / "report" / "table.md").read_text(encoding="utf-8")
+    assert table.startswith("| 构建 | 6 篇 |") and len(table.splitlines()) == 2 + 8 + 4
+    assert "没有目标所需的规模" in (tmp_path / "report" / "targets.md").read_text(encoding="utf-8")
+    assert (tmp_path / "report" / "per-note.svg").read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_the_targets_table_says_which_targets_a_run_meets():
+    sys.path.insert(0, str(REPO / "tools"))
+    try:
+        from benchmark import targets_table
+    finally:
+        sys.path.remove(str(REPO / "tools"))
+
+    def size(notes, clean, floor, j2, page_kib, largest_kib, peak_mib):
+        seconds = {"clean -j1": clean, "floor": floor, "clean -j2": j2,
+                   "no change": clean / 25, "one note's text": clean / 5}  # fmt: skip
+        return {
+            "notes": notes,
+            "builds": {name: {"seconds": s, "peak_mib": peak_mib} for name, s in seconds.items()},
+            "paper_page_kib": {"median": page_kib},
+            "largest_page_kib": largest_kib,
+            "parallel_identical": True,
+            "field_move_correct": notes != 5000,
+        }
+
+    report = {"sizes": [size(52, 5, 2, 4, 24, 60, 150), size(500, 15, 9, 12, 24, 300, 250),
+                        size(2000, 40, 30, 28, 25, 900, 500),
+                        size(5000, 130, 80, 90, 31, 2500, 1100)]}  # fmt: skip
+    rows = {
+        line.split(" | ")[0].lstrip("| "): line.split(" | ")[2:]
+        for line in targets_table(report).splitlines()[2:]
+    }
+    assert rows["2,000 篇全新构建 ÷ 下限"] == ["1.33", "是 |"]
+    assert rows["2,000 篇 -j 2 ÷ -j 1"] == ["0.7", "是 |"]
+    assert rows["2,000 篇无改动重建 ÷ 全新构建"] == ["0.04", "是 |"]
+    assert rows["2,000 篇改一篇正文后重建 ÷ 全新构建"] == ["0.2", "否 |"]
+    assert rows["5,000 篇每篇耗时 ÷ 500 篇每篇耗时"] == ["0.867", "是 |"]
+    assert rows["5,000 篇论文页 ÷ 52 篇论文页（中位数）"] == ["1.29", "否 |"]
+    assert rows["5,000 篇最大页面（MiB）"] == ["2.44", "否 |"]
+    assert rows["5,000 篇全新构建峰值内存（GiB）"] == ["1.07", "是 |"]
+    assert rows["5,000 篇：-j 2 的输出与 -j 1 逐字节相同，改了领域的论文移到新领域的页面"] == [
+        "否",
+        "否 |",
+    ]

@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -318,6 +319,65 @@ def markdown_table(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _at(report: dict[str, Any], notes: int) -> dict[str, Any] | None:
+    return next((s for s in report["sizes"] if s["notes"] == notes), None)
+
+
+def _ratio(build: str, to: str) -> Callable[[dict[str, Any]], float]:
+    return lambda s: s["builds"][build]["seconds"] / s["builds"][to]["seconds"]
+
+
+def _per_note(s: dict[str, Any]) -> float:
+    return s["builds"]["clean -j1"]["seconds"] / s["notes"]
+
+
+#: Issue 7's targets: what, the requirement, the sizes compared, the figure, whether met.
+TARGETS: tuple[
+    tuple[str, str, tuple[int, ...], Callable[..., float], Callable[[float], bool]], ...
+] = (
+    ("2,000 篇全新构建 ÷ 下限", "≤ 1.5", (2000,), _ratio("clean -j1", "floor"),
+     lambda v: v <= 1.5),
+    ("2,000 篇 -j 2 ÷ -j 1", "≤ 0.75", (2000,), _ratio("clean -j2", "clean -j1"),
+     lambda v: v <= 0.75),
+    ("2,000 篇无改动重建 ÷ 全新构建", "< 0.05", (2000,), _ratio("no change", "clean -j1"),
+     lambda v: v < 0.05),
+    ("2,000 篇改一篇正文后重建 ÷ 全新构建", "< 0.10", (2000,),
+     _ratio("one note's text", "clean -j1"), lambda v: v < 0.10),
+    ("5,000 篇每篇耗时 ÷ 500 篇每篇耗时", "≤ 1.2", (5000, 500),
+     lambda big, small: _per_note(big) / _per_note(small), lambda v: v <= 1.2),
+    ("5,000 篇论文页 ÷ 52 篇论文页（中位数）", "≤ 1.2", (5000, 52),
+     lambda big, small: big["paper_page_kib"]["median"] / small["paper_page_kib"]["median"],
+     lambda v: v <= 1.2),
+    ("5,000 篇最大页面（MiB）", "< 2", (5000,), lambda s: s["largest_page_kib"] / 1024,
+     lambda v: v < 2),
+    ("5,000 篇全新构建峰值内存（GiB）", "< 2", (5000,),
+     lambda s: s["builds"]["clean -j1"]["peak_mib"] / 1024, lambda v: v < 2),
+)  # fmt: skip
+
+
+def targets_table(report: dict[str, Any]) -> str:
+    """Each target of issue 7 this run has the sizes for: the figure, and whether it is met."""
+    lines = ["| 目标 | 要求 | 本次测得 | 达到 |", "| --- | --- | ---: | --- |"]
+    for what, required, sizes, measure, met in TARGETS:
+        figures = [_at(report, notes) for notes in sizes]
+        if any(f is None for f in figures):
+            continue
+        value = measure(*figures)
+        lines.append(f"| {what} | {required} | {value:.3g} | {'是' if met(value) else '否'} |")
+    for notes in (2000, 5000):
+        figures = _at(report, notes)
+        if figures is not None:
+            same = bool(figures["parallel_identical"] and figures["field_move_correct"])
+            answer = "是" if same else "否"
+            lines.append(
+                f"| {notes:,} 篇：-j 2 的输出与 -j 1 逐字节相同，改了领域的论文移到新领域的页面 "
+                f"| 是 | {answer} | {answer} |"
+            )
+    if len(lines) == 2:
+        return "这次运行没有目标所需的规模（52、500、2,000、5,000 篇）。\n"
+    return "\n".join(lines) + "\n"
+
+
 def plot(report: dict[str, Any], path: Path) -> None:
     """Seconds per note against the number of notes, for our site, the floor and stock furo."""
     import matplotlib
@@ -364,7 +424,8 @@ def main() -> None:
         "--report",
         type=Path,
         default=None,
-        help="folder to write the site's performance table (table.md) and plot (per-note.svg) to",
+        help="folder to write the performance page's tables (table.md, targets.md) "
+        "and plot (per-note.svg) to",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="paper-bench-") as tmp:
@@ -385,6 +446,7 @@ def main() -> None:
     if args.report:
         args.report.mkdir(parents=True, exist_ok=True)
         (args.report / "table.md").write_text(markdown_table(report), encoding="utf-8")
+        (args.report / "targets.md").write_text(targets_table(report), encoding="utf-8")
         plot(report, args.report / "per-note.svg")
         print(f"table and plot written to {args.report}")
 
