@@ -96,7 +96,7 @@ def rtd(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite (real Sphinx builds of small projects)."""
-    session.install("-e", ".[docs,serve,tests]")
+    session.install("-e", ".[docs,serve,bench,tests]")
     session.run("pytest", *session.posargs)
 
 
@@ -124,5 +124,5 @@ def bench(session: nox.Session) -> None:
     bench-results.json (``--report docs/_bench`` writes the performance page's
     table and plot).  Not run in CI: the tests run it once at a tiny size.
     """
-    session.install(".[docs]", "matplotlib")
+    session.install(".[docs,bench]")
     session.run("python", "tools/benchmark.py", *session.posargs)
