@@ -73,13 +73,15 @@ def test_build_makes_a_wheel_and_an_sdist_that_twine_accepts(dist):
 def test_the_wheel_holds_every_file_the_extension_needs(dist):
     (wheel,) = dist.glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
+    # every file of the package: modules, templates, CSS, the LaTeX style, catalogs
     needed = [
         path
-        for folder in ("static", "latex", "locale", "notes/templates")
-        for path in (PACKAGE / folder).rglob("*")
-        if path.is_file() and path.suffix != ".pot"
+        for path in PACKAGE.rglob("*")
+        if path.is_file() and path.suffix != ".pot" and "__pycache__" not in path.parts
     ]
-    assert len(needed) >= 13
+    assert {"templates", "static", "latex", "locale", "notes"} <= {
+        p.relative_to(PACKAGE).parts[0] for p in needed
+    }
     for path in needed:
         assert f"paper_directive/{path.relative_to(PACKAGE).as_posix()}" in names, path
     modules = {p.relative_to(PACKAGE.parent).as_posix() for p in PACKAGE.rglob("*.py")}
