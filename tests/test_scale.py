@@ -156,6 +156,26 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(project):
     assert gc.isenabled()
 
 
+def test_only_a_build_that_read_pages_pays_for_a_full_collection(project):
+    basic = project("basic")
+    full: list[str] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full.append(phase)
+
+    gc.callbacks.append(count)
+    try:
+        basic.build("html")
+        after_reading = len(full)
+        full.clear()
+        basic.build("html")  # nothing changed: nothing read
+    finally:
+        gc.callbacks.remove(count)
+    assert after_reading >= 1
+    assert full == []
+
+
 def test_the_benchmark_runs_and_reports_every_figure(tmp_path):
     figures = tmp_path / "bench.json"
     subprocess.run(
