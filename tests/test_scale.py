@@ -176,6 +176,43 @@ def test_only_a_build_that_read_pages_pays_for_a_full_collection(project):
     assert full == []
 
 
+EXIT_PROBE = """
+import atexit, gc, sys
+# registered before the build, so it runs after the extension's exit hook (last in, first out)
+atexit.register(lambda: print("frozen at exit:", gc.get_freeze_count() > 0))
+from sphinx.cmd.build import main
+main(sys.argv[1:])
+"""
+
+
+def exit_probe(srcdir, *options: str) -> str:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            EXIT_PROBE,
+            "-q",
+            "-b",
+            "html",
+            *options,
+            str(srcdir),
+            str(srcdir / "_build"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return done.stdout
+
+
+def test_a_build_process_exits_without_walking_its_heap(project):
+    """Python's finalization collects all that is alive; frozen first, it has nothing to walk."""
+    basic = project("basic")
+    assert "frozen at exit: True" in exit_probe(basic.srcdir)
+    assert "frozen at exit: False" in exit_probe(basic.srcdir, "-D", "paper_gc_tuning=0")
+
+
 def test_the_benchmark_runs_and_reports_every_figure(tmp_path):
     figures = tmp_path / "bench.json"
     subprocess.run(

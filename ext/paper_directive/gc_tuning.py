@@ -17,12 +17,23 @@ So, for the length of a build:
   longer walk the environment, and forked writers share its memory.
 
 Both are undone when the build ends, for processes that run several
-builds (tests, sphinx-autobuild).  ``paper_gc_tuning = False`` leaves the
-collector alone.
+builds (tests, sphinx-autobuild).
+
+And when the process exits: Python's finalization runs full collections
+over every object still alive (the environment, the bibliography, the
+search dictionary, a clean build's last doctrees), to free memory the
+operating system takes back a moment later anyway.  That was a third of a
+rebuild with nothing to do at 2,000 notes (1.5 s of 4.2 s).  So at exit the
+heap is frozen first, and those collections have nothing to walk; what
+Python frees by reference counting is still freed, and ``atexit`` handlers
+registered before ours (logging's flush among them) still run.
+
+``paper_gc_tuning = False`` leaves the collector alone.
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 from typing import TYPE_CHECKING
 
@@ -40,10 +51,17 @@ _saved: list[tuple[int, int, int]] = []
 _read_pages: list[bool] = []
 
 
+#: Whether the exit hook is registered (once per process).
+_exit_hook: list[bool] = []
+
+
 def tune(app: Sphinx, config: Config) -> None:
     """``config-inited``, before the environment is loaded: collect less often."""
     if not config.paper_gc_tuning or _saved:
         return
+    if not _exit_hook:
+        _exit_hook.append(True)
+        atexit.register(gc.freeze)
     thresholds = gc.get_threshold()
     _saved.append(thresholds)
     gc.set_threshold(max(thresholds[0], YOUNG_THRESHOLD), *thresholds[1:])
