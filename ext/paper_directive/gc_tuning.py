@@ -43,7 +43,12 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 #: Allocations between two collections of the youngest generation (CPython: 700).
-YOUNG_THRESHOLD = 100_000
+#: Measured on a clean 2,000-note build (time spent in collections, from
+#: ``gc.callbacks``): 700 → 9.9 s, 3,000 → 7.4 s, 10,000 → 4.5 s, 20,000 → 5.0 s,
+#: 100,000 → 6.8 s.  Fewer, larger young collections walk more objects that
+#: no longer fit the processor's cache; more, smaller ones promote doctrees
+#: to the old generations, whose collections walk the environment.
+YOUNG_THRESHOLD = 10_000
 
 _saved: list[tuple[int, int, int]] = []
 
