@@ -32,3 +32,30 @@ def test_language_data_names_a_stemmer_it_defines(project):
     assert re.search(
         rf"\bvar {named}\s*=|\bfunction {named}\b|\b{named}\s*=\s*function", language_data
     ), named
+
+
+def test_each_latin_word_is_stemmed_once_per_build(project, monkeypatch):
+    """The Snowball stemmer is pure Python: the site's words are stemmed once, not once a page."""
+    import snowballstemmer
+    import sphinx.search.zh
+
+    stemmed: list[str] = []
+    real_stemmer = snowballstemmer.stemmer
+
+    class Counting:
+        def __init__(self) -> None:
+            self._real = real_stemmer("english")
+
+        def stemWord(self, word: str) -> str:
+            stemmed.append(word)
+            return self._real.stemWord(word)
+
+    monkeypatch.setattr(sphinx.search.zh.snowballstemmer, "stemmer", lambda name: Counting())
+    basic = project("basic")
+    basic.build("html")
+    assert stemmed, "the pages' Latin words go through the stemmer"
+    assert len(stemmed) == len(set(stemmed))
+    terms = search_index(basic)["terms"]
+    # stems, as Sphinx's own Chinese search writes them, and found on several pages
+    assert "proceed" in terms and "proceedings" not in terms  # the venues' "Proceedings"
+    assert isinstance(terms["proceed"], list) and len(terms["proceed"]) > 1
