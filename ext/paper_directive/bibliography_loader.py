@@ -427,6 +427,8 @@ def load_for_sphinxcontrib(app: Sphinx) -> None:
     """
     from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime, is_bibdata_outdated
 
+    from .shared_bibliography import share
+
     config = app.config
     if not isinstance(config.bibtex_bibfiles, list | tuple):
         return  # config_check has warned and set it right
@@ -446,6 +448,7 @@ def load_for_sphinxcontrib(app: Sphinx) -> None:
         )
         state = LoaderState(loaded.places, loaded.rejected, loaded.problems, loaded.empty)
         domain.data[STATE_KEY] = state
+    domain.data["bibdata"] = share(domain.data["bibdata"])
     # reported at every build, not only when the file changed: a broken
     # bibliography must not look mended on the next incremental build
     for problem in state.problems:
