@@ -176,6 +176,39 @@ def test_only_a_build_that_read_pages_pays_for_a_full_collection(project):
     assert full == []
 
 
+def test_the_notes_are_read_before_the_pages_generated_from_them(project):
+    """A parallel read ships all merged so far back with every chunk: the heavy pages last."""
+    app = project("basic").build("html", fresh=True)
+    order = list(app.env.titles)  # filled as each page is read
+    generated = [i for i, docname in enumerate(order) if docname.startswith("browse/")]
+    papers = [i for i, docname in enumerate(order) if docname.startswith("papers/")]
+    assert generated and papers
+    assert max(papers) < min(generated)
+
+
+def test_a_forked_reader_sends_back_a_reference_to_the_bibliography(project):
+    """The parsed bibliography goes back from a forked worker as a name, not a copy."""
+    import pickle
+
+    basic = project("basic")
+    app = basic.build("html")
+    bibdata = app.env.domains["cite"].bibdata
+    full = pickle.dumps(bibdata)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: what Sphinx's parallel read pickles
+        os.write(write, pickle.dumps(bibdata))
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        sent = pipe.read()
+    os.waitpid(pid, 0)
+    assert len(sent) < len(full) / 10
+    assert pickle.loads(sent) is bibdata  # the main process's own copy
+    assert pickle.loads(full) == bibdata and pickle.loads(full) is not bibdata
+    assert "teed2020raft" in pickle.loads(full).data.entries
+
+
 EXIT_PROBE = """
 import atexit, gc, sys
 # registered before the build, so it runs after the extension's exit hook (last in, first out)

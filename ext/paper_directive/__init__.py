@@ -113,6 +113,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         graphs,
         latex_output,
         navigation,
+        read_order,
         safe_links,
         search_fix,
         unreadable_pages,
@@ -184,6 +185,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     downloads.register(app)
     navigation.register(app)
     gc_tuning.register(app)
+    read_order.register(app)
     graphs.register(app)
     general_index.register(app)
 
