@@ -34,7 +34,6 @@ from sphinx.ext.graphviz import graphviz
 from sphinx.util import logging
 
 from .domain import PaperDomain, _, __, year_label
-from .graph_layout import pinned, spring_positions
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -177,7 +176,13 @@ class Pictures:
         papers, edges = self.domain.view(("graph", field))
         if not edges:
             return []
-        body = [
+        lines = [
+            "digraph links {",
+            # links have no direction of reading: a spring layout keeps the
+            # families of papers together instead of in long ranks; sfdp's
+            # multilevel one lays a field of a thousand notes out in a second
+            # (neato takes minutes, dot's ranks longer still)
+            '  bgcolor="transparent"; layout=sfdp; overlap=prism; sep="+4";',
             f'  node [shape=box, style="rounded,filled", fillcolor="#e8f0fe", '
             f'color="#5b7bb5", fontname={_attr(FONT)}, fontsize=10];',
             f'  edge [color="{_LINE}", arrowsize=0.6];',
@@ -191,42 +196,12 @@ class Pictures:
             if summary.field != field:
                 attrs.append('style="rounded,filled,dashed"')
                 attrs.append('fillcolor="#f3f4f6"')
-            body.append(f"  {ids[summary.docname]} [{', '.join(attrs)}];")
+            lines.append(f"  {ids[summary.docname]} [{', '.join(attrs)}];")
         for source, target, kind in edges:
             style = " [style=dashed, arrowhead=none]" if kind == "related" else ""
-            body.append(f"  {ids[source]} -> {ids[target]}{style};")
-        # links have no direction of reading: a spring layout keeps the
-        # families of papers together instead of in long ranks; sfdp's
-        # multilevel one lays a field of a thousand notes out in a second
-        # (neato takes minutes, dot's ranks longer still)
-        spring = "\n".join(
-            [
-                "digraph links {",
-                '  bgcolor="transparent"; layout=sfdp; overlap=prism; sep="+4";',
-                *body,
-                "}",
-            ]
-        )
-        config = self.domain.env.config
-        positions = spring_positions(
-            spring,
-            str(config.graphviz_dot),
-            list(config.graphviz_dot_args),
-            self.domain.env.doctreedir,
-        )
-        code = spring
-        if positions is not None and set(positions) == set(ids.values()):
-            # drawn where the spring layout put each node: see graph_layout
-            code = "\n".join(
-                [
-                    "digraph links {",
-                    '  bgcolor="transparent"; layout=neato; inputscale=72; overlap=true;',
-                    *body,
-                    *(pinned(name, positions[name]) for name in ids.values()),
-                    "}",
-                ]
-            )
-        return self.node(code, _("Links between the notes of this field"), "graph")
+            lines.append(f"  {ids[source]} -> {ids[target]}{style};")
+        lines.append("}")
+        return self.node("\n".join(lines), _("Links between the notes of this field"), "graph")
 
 
 def short_title(summary: PaperSummary, width: int = 34) -> str:
