@@ -56,17 +56,12 @@ _saved: list[tuple[int, int, int]] = []
 _read_pages: list[bool] = []
 
 
-#: Whether the exit hook is registered (once per process).
-_exit_hook: list[bool] = []
-
-
 def tune(app: Sphinx, config: Config) -> None:
     """``config-inited``, before the environment is loaded: collect less often."""
     if not config.paper_gc_tuning or _saved:
         return
-    if not _exit_hook:
-        _exit_hook.append(True)
-        atexit.register(gc.freeze)
+    atexit.unregister(gc.freeze)  # once per process, however many builds it runs
+    atexit.register(gc.freeze)
     thresholds = gc.get_threshold()
     _saved.append(thresholds)
     gc.set_threshold(max(thresholds[0], YOUNG_THRESHOLD), *thresholds[1:])

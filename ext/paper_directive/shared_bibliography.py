@@ -21,8 +21,9 @@ from typing import Any
 
 from sphinxcontrib.bibtex.bibfile import BibData
 
-#: The bibliography the main process shares with its forked workers: its id → (pid, object).
-_shared: dict[int, tuple[int, BibData]] = {}
+#: The bibliography this process shares with the workers it forks, and its pid:
+#: only the latest, for a process that runs several builds.
+_shared: list[tuple[int, SharedBibData]] = []
 
 
 class SharedBibData(BibData):
@@ -31,21 +32,18 @@ class SharedBibData(BibData):
     __slots__ = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        held = _shared.get(id(self))
-        if held is not None and held[1] is self and held[0] != os.getpid():
+        if _shared and _shared[0][1] is self and _shared[0][0] != os.getpid():
             # a forked worker: the process that unpickles this holds the object itself
-            return (_main_copy, (id(self),))
+            return (_main_copy, ())
         return (SharedBibData, tuple(self))
 
 
-def _main_copy(key: int) -> BibData:
-    return _shared[key][1]
+def _main_copy() -> SharedBibData:
+    return _shared[0][1]
 
 
 def share(bibdata: BibData) -> SharedBibData:
     """The bibliography as shared with the workers this process forks from now on."""
     shared = bibdata if isinstance(bibdata, SharedBibData) else SharedBibData(*bibdata)
-    # only the latest: a process that runs several builds keeps one
-    _shared.clear()
-    _shared[id(shared)] = (os.getpid(), shared)
+    _shared[:] = [(os.getpid(), shared)]
     return shared
