@@ -34,6 +34,7 @@ from sphinx.ext.graphviz import graphviz
 from sphinx.util import logging
 
 from .domain import PaperDomain, _, __, year_label
+from .graph_layout import SPRING, drawn_in_place
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -176,13 +177,7 @@ class Pictures:
         papers, edges = self.domain.view(("graph", field))
         if not edges:
             return []
-        lines = [
-            "digraph links {",
-            # links have no direction of reading: a spring layout keeps the
-            # families of papers together instead of in long ranks; sfdp's
-            # multilevel one lays a field of a thousand notes out in a second
-            # (neato takes minutes, dot's ranks longer still)
-            '  bgcolor="transparent"; layout=sfdp; overlap=prism; sep="+4";',
+        body = [
             f'  node [shape=box, style="rounded,filled", fillcolor="#e8f0fe", '
             f'color="#5b7bb5", fontname={_attr(FONT)}, fontsize=10];',
             f'  edge [color="{_LINE}", arrowsize=0.6];',
@@ -196,12 +191,19 @@ class Pictures:
             if summary.field != field:
                 attrs.append('style="rounded,filled,dashed"')
                 attrs.append('fillcolor="#f3f4f6"')
-            lines.append(f"  {ids[summary.docname]} [{', '.join(attrs)}];")
+            body.append(f"  {ids[summary.docname]} [{', '.join(attrs)}];")
         for source, target, kind in edges:
             style = " [style=dashed, arrowhead=none]" if kind == "related" else ""
-            lines.append(f"  {ids[source]} -> {ids[target]}{style};")
-        lines.append("}")
-        return self.node("\n".join(lines), _("Links between the notes of this field"), "graph")
+            body.append(f"  {ids[source]} -> {ids[target]}{style};")
+        # links have no direction of reading: a spring layout keeps the
+        # families of papers together instead of in long ranks; sfdp's
+        # multilevel one lays a field of a thousand notes out in a second
+        # (neato takes minutes, dot's ranks longer still).  Its overlaps are
+        # removed on a grid, not by graphviz: see graph_layout
+        spring = "\n".join(["digraph links {", f'  bgcolor="transparent"; {SPRING}', *body, "}"])
+        config = self.domain.env.config
+        code = drawn_in_place(spring, str(config.graphviz_dot), list(config.graphviz_dot_args))
+        return self.node(code, _("Links between the notes of this field"), "graph")
 
 
 def short_title(summary: PaperSummary, width: int = 34) -> str:
