@@ -34,6 +34,29 @@ def test_language_data_names_a_stemmer_it_defines(project):
     ), named
 
 
+def test_a_label_every_paper_page_shows_is_cut_into_words_once_per_build(project, monkeypatch):
+    """jieba is pure Python: the texts every paper page repeats are cut once, not once a page."""
+    import sphinx.search.zh
+
+    cut: list[str] = []
+    real_cut = sphinx.search.zh.cut_for_search
+
+    def counting(text: str, *args: object, **kwargs: object) -> object:
+        cut.append(text)
+        return real_cut(text, *args, **kwargs)
+
+    monkeypatch.setattr(sphinx.search.zh, "cut_for_search", counting)
+    basic = project("basic")
+    basic.build("html")
+    label = "参考文献格式"  # the cite block's tab on every paper page
+    pages = [p for p in (basic.builddir / "html" / "papers").glob("*.html")]
+    assert len(pages) > 1 and all(label in p.read_text(encoding="utf-8") for p in pages)
+    assert cut.count(label) == 1
+    # a note's own sentences are cut as before, and found
+    terms = search_index(basic)["terms"]
+    assert "参考" in terms and isinstance(terms["参考"], list) and len(terms["参考"]) > 1
+
+
 def test_each_latin_word_is_stemmed_once_per_build(project, monkeypatch):
     """The Snowball stemmer is pure Python: the site's words are stemmed once, not once a page."""
     import snowballstemmer
