@@ -209,6 +209,45 @@ def test_a_forked_reader_sends_back_a_reference_to_the_bibliography(project):
     assert "teed2020raft" in pickle.loads(full).data.entries
 
 
+def test_a_forked_reader_sends_back_only_the_rows_of_the_pages_it_read(project):
+    """A forked worker's environment goes back with its own pages' rows, not every row."""
+    import pickle
+
+    basic = project("basic")
+    app = basic.build("html")
+    env = app.env
+    domain = env.domains["paper"]
+    assert len(domain.papers) == 4 and domain.references and domain.dependencies
+    assert len(env.titles) > 4 and env.domaindata["index"]["entries"]
+    (acnet,) = [record for docname, record in domain.papers.items() if "acnet" in docname]
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: reads one page, then pickles as Sphinx's parallel read does
+        env.all_docs["papers/new"] = 1
+        env.titles["papers/new"] = env.titles["papers/acnet"]
+        domain.papers["papers/new"] = acnet
+        domain.dependencies.setdefault("papers/new", set()).add(("paper", "ding2019acnet"))
+        os.write(write, pickle.dumps(env))
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        sent = pickle.loads(pipe.read())
+    os.waitpid(pid, 0)
+    tables = sent.domaindata["paper"]
+    assert list(tables["papers"]) == ["papers/new"] and tables["papers"]["papers/new"] == acnet
+    assert list(tables["dependencies"]) == ["papers/new"]
+    assert not tables["references"] and not tables["insights"] and not tables["rendered"]
+    assert list(sent.all_docs) == ["papers/new"] and list(sent.titles) == ["papers/new"]
+    assert not sent.tocs and not sent.domaindata["index"]["entries"]
+    assert not sent.domaindata["cite"]["bibliographies"]
+    # the main process pickles every row: the environment it writes to disk
+    kept = pickle.loads(pickle.dumps(env))
+    assert kept.domaindata["paper"]["papers"] == domain.papers
+    assert list(kept.titles) == list(env.titles) and kept.tocs.keys() == env.tocs.keys()
+    assert kept.domaindata["index"]["entries"] == env.domaindata["index"]["entries"]
+    assert "papers/new" not in domain.papers and "papers/new" not in env.titles
+
+
 EXIT_PROBE = """
 import atexit, gc, sys
 # registered before the build, so it runs after the extension's exit hook (last in, first out)

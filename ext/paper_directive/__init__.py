@@ -113,6 +113,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         graphs,
         latex_output,
         navigation,
+        page_tables,
         read_order,
         safe_links,
         search_fix,
@@ -186,6 +187,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     navigation.register(app)
     gc_tuning.register(app)
     read_order.register(app)
+    page_tables.register(app)
     graphs.register(app)
     general_index.register(app)
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sphinxcontrib.bibtex.domain import BibtexDomain
 
 from .bibtex import entry_fingerprint
+from .page_tables import PageTable
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -54,7 +55,7 @@ class CachingBibtexDomain(BibtexDomain):
         tooltips_style: str,
     ) -> Iterable[tuple[Any, Any, Any]]:
         tooltips = tooltips and bool(self.citation_refs)
-        remembered: dict[Any, _Remembered] = self.data.setdefault(_FORMATTED, {})
+        remembered: dict[Any, _Remembered] = self.data.setdefault(_FORMATTED, PageTable())
         hit = remembered.get(bibliography_key)
         options = self._options(bibliography_key, docnames, tooltips, tooltips_style)
         # first what costs nothing: the same options and files, unmodified

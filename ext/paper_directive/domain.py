@@ -46,6 +46,7 @@ from .model import (
     newest_first,
 )
 from .nodes import COPIED
+from .page_tables import PageTable
 from .paper_rules import duplicate_key, unknown_reference
 from .roles import PaperReferenceRole
 from .topics import TopicSpec, find_topic, parse_topics
@@ -152,15 +153,16 @@ class PaperDomain(Domain):
     label = "Paper"
     object_types = {"paper": ObjType("paper", "paper")}  # noqa: RUF012
     roles = {"paper": PaperReferenceRole()}  # noqa: RUF012
+    #: Tables of rows per page: see page_tables for why not plain dicts.
     initial_data = {  # noqa: RUF012
-        "papers": {},
-        "references": {},
-        "insights": {},
-        "dependencies": {},
-        "rendered": {},
+        "papers": PageTable(),
+        "references": PageTable(),
+        "insights": PageTable(),
+        "dependencies": PageTable(),
+        "rendered": PageTable(),
     }
     data: _PaperDomainData  # type: ignore[assignment]
-    data_version = 1
+    data_version = 2  # 2: PageTable tables
     #: Documents whose sources were deleted since the last build (not pickled).
     removed_docnames: set[str] = set()  # noqa: RUF012
     #: What the scan before this build read of each paper's page (not pickled):

@@ -26,6 +26,7 @@ from .domain import NO_PAPER, PaperDomain, ScanMemo, _, year_label
 from .fields import UNFILED_SLUG, FieldSpec, discovered_fields, listed_field, parse_fields
 from .model import ScannedPage, newest_first
 from .overview import OVERVIEW, overview_page
+from .page_tables import PageTable
 from .source_scan import scan_paper_options
 from .topics import TopicSpec
 
@@ -337,7 +338,7 @@ def generate(app: Sphinx) -> None:
     # a source_suffix without .rst is warned about by config_check, at conf.py's line
     root = Path(app.srcdir) / config.paper_pages_dir
     domain = cast(PaperDomain, app.env.domains["paper"])
-    scanned = scan_sources(Path(app.srcdir), config, domain.data.setdefault("scans", {}))
+    scanned = scan_sources(Path(app.srcdir), config, domain.data.setdefault("scans", PageTable()))
     # kept for the paper directives, which check that the scan placed them;
     # parallel readers are forked after this and inherit it
     domain.scanned_pages = {page.docname: page for page in scanned}
