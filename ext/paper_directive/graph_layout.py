@@ -3,24 +3,25 @@
 graphviz 2.43's ``sfdp`` lays a field of a thousand notes out in a second,
 but its overlap removal (``overlap=prism``) is not deterministic: the same
 dot source, run twenty-five times on one machine, gave one of two SVGs for
-graphs from 483 nodes up, so a clean rebuild, or a parallel one, could write
-a picture that differs from the last.  The cause is memory addresses: with
-address randomisation off and no font thread the runs agree; prism's
-triangulation visits its points in an order that depends on where they
-were allocated.  Neither the clock, nor the process id, nor the random
-seed plays a part.  The other removals are no way out either: ``scale``
-draws the picture four times larger, ``voronoi`` takes half a minute,
-``vpsc`` varies as well, and the orthogonal ones stretch it into a column.
+the benchmark's field graphs of 483 nodes and more, so a clean rebuild, or a
+parallel one, could write a picture that differs from the last.  The cause
+is memory addresses: with address randomisation off (``setarch -R``) and
+without pango's font thread (graphviz's core plugins only) twenty runs
+agreed, with only one of the two they did not; neither the clock, nor the
+process id, nor the random seed plays a part.  The other removals are no
+way out either: ``scale`` draws the picture four times larger, ``voronoi``
+takes half a minute, ``vpsc`` varies as well, and the orthogonal ones
+stretch it into a column.
 
 ``sfdp`` without overlap removal is deterministic (every run agreed).  So a
 graph is laid out in three steps:
 
 1. ``sfdp`` places the nodes, overlapping, and says how large each is
    (graphviz's plain format);
-2. :func:`grid_positions` gives each node a cell of a grid, near where the
-   spring layout put it: pure Python over numbers graphviz printed, so the
+2. :func:`grid_positions` gives each node a place on a grid, near where
+   the spring layout put it: pure Python over numbers graphviz printed, so the
    same on every run, and no two nodes overlap by construction;
-3. the picture sphinx.ext.graphviz draws pins every node to its cell
+3. the picture sphinx.ext.graphviz draws pins every node to its place
    (``neato`` with ``pos="x,y!"``, nothing moved), SVG, PDF and PNG alike.
 """
 
