@@ -58,14 +58,19 @@ class PageTable(dict):  # type: ignore[type-arg]
         return (PageTable, (), None, None, self._rows_to_send())
 
     def _rows_to_send(self) -> Iterator[tuple[Any, Any]]:
-        if _home and _home[0] != os.getpid():
+        if in_forked_reader():
             written = _written.get(os.getpid(), set())
             return ((key, value) for key, value in self.items() if key in written)
         return iter(self.items())
 
 
+def in_forked_reader() -> bool:
+    """Whether this process is a worker forked by the process that reads the pages."""
+    return bool(_home) and _home[0] != os.getpid()
+
+
 def _note_written(key: Any) -> None:
-    if _home and _home[0] != os.getpid():
+    if in_forked_reader():
         _written.setdefault(os.getpid(), set()).add(key)
 
 

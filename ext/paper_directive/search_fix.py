@@ -1,6 +1,6 @@
 """Chinese search that works and starts fast, on the Sphinx releases we support.
 
-Two things in Sphinx's Chinese search language are mended here:
+Several things in Sphinx's Chinese search language are mended here:
 
 - Before Sphinx 9.1.1 it stems Latin words with the English stemmer but its
   ``language_data.js`` says ``window.Stemmer = ChineseStemmer``, a class that

@@ -9,21 +9,23 @@ never changed by a reader, it still went out and came back with every
 chunk, and pybtex's entries are slow to unpickle (0.15 s for 2,000 entries,
 3 s of a parallel 2,000-note build, all of it in the serial main process).
 
-So the bibliography is kept as :class:`SharedBibData`: pickled in full where
-it was loaded (the environment written to disk), and as a reference to the
-main process's own copy where a forked worker pickles it.
+So the bibliography is kept as :class:`SharedBibData`: pickled in full by
+the process that reads the pages (the environment written to disk), and as
+a reference to that process's own copy where a forked worker pickles it
+(the same test as :mod:`.page_tables`).
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from sphinxcontrib.bibtex.bibfile import BibData
 
-#: The bibliography this process shares with the workers it forks, and its pid:
-#: only the latest, for a process that runs several builds.
-_shared: list[tuple[int, SharedBibData]] = []
+from .page_tables import in_forked_reader
+
+#: The bibliography this process shares with the workers it forks: only the
+#: latest, for a process that runs several builds.
+_shared: list[SharedBibData] = []
 
 
 class SharedBibData(BibData):
@@ -32,18 +34,18 @@ class SharedBibData(BibData):
     __slots__ = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        if _shared and _shared[0][1] is self and _shared[0][0] != os.getpid():
-            # a forked worker: the process that unpickles this holds the object itself
+        if _shared and _shared[0] is self and in_forked_reader():
+            # the process that unpickles this holds the object itself
             return (_main_copy, ())
         return (SharedBibData, tuple(self))
 
 
 def _main_copy() -> SharedBibData:
-    return _shared[0][1]
+    return _shared[0]
 
 
 def share(bibdata: BibData) -> SharedBibData:
     """The bibliography as shared with the workers this process forks from now on."""
     shared = bibdata if isinstance(bibdata, SharedBibData) else SharedBibData(*bibdata)
-    _shared[:] = [(os.getpid(), shared)]
+    _shared[:] = [shared]
     return shared
