@@ -49,7 +49,7 @@ def test_a_label_every_paper_page_shows_is_cut_into_words_once_per_build(project
     basic = project("basic")
     basic.build("html")
     label = "参考文献格式"  # the cite block's tab on every paper page
-    pages = [p for p in (basic.builddir / "html" / "papers").glob("*.html")]
+    pages = list((basic.builddir / "html" / "papers").glob("*.html"))
     assert len(pages) > 1 and all(label in p.read_text(encoding="utf-8") for p in pages)
     assert cut.count(label) == 1
     # a note's own sentences are cut as before, and found
