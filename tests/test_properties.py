@@ -327,3 +327,28 @@ def test_no_broken_bibliography_kills_the_build(bib, page_keys):
         for page in pages_:
             html = (built.outdir / "papers" / f"{page.name}.html").read_text(encoding="utf-8")
             assert page.valid is not None and page.valid[0] in html
+
+
+LATEX_PRONE = st.text(
+    alphabet=st.sampled_from(list(" -`',!?%~$\\{}\t\nabcXYZ09.:;&#_^\"üé中文\u00a0")), max_size=12
+)
+
+
+@SETTINGS
+@given(value=st.one_of(LATEX_PRONE, st.text(max_size=12)))
+def test_a_bibtex_value_reads_the_same_the_quick_way_and_through_pybtex(value):
+    """Values without LaTeX in them skip pybtex's reader: only where it would give them back."""
+    from paper_directive.bibtex import latex_to_text, read_latex
+
+    assert latex_to_text(value) == read_latex(value)
+
+
+def test_every_pair_of_ascii_characters_reads_the_same_the_quick_way_and_through_pybtex():
+    import string
+
+    from paper_directive.bibtex import latex_to_text, read_latex
+
+    for first in string.printable:
+        for second in string.printable:
+            value = f"x{first}{second}y"
+            assert latex_to_text(value) == read_latex(value), value

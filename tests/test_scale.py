@@ -130,6 +130,30 @@ def test_a_changed_entry_is_formatted_again(project, monkeypatch):
     assert "Zachariah" in basic.output("html", "browse/bibliography.html")
 
 
+def test_a_papers_header_facts_are_gathered_once_per_build(project, monkeypatch):
+    """The digests of the pages and the headers written later ask for the same facts."""
+    from paper_directive.domain import PaperDomain
+
+    gathered: list[str] = []
+    real = PaperDomain._meta
+
+    def counting(domain: PaperDomain, docname: str) -> object:
+        gathered.append(docname)
+        return real(domain, docname)
+
+    monkeypatch.setattr(PaperDomain, "_meta", counting)
+    basic = project("basic")
+    basic.build("html")
+    assert "papers/raft" in gathered
+    assert sorted(gathered) == sorted(set(gathered))
+    # a changed entry is gathered again in the next build, and shown
+    gathered.clear()
+    basic.write("refs.bib", basic.read("refs.bib").replace("Teed, Zachary", "Teed, Zachariah"))
+    basic.build("html")
+    assert gathered.count("papers/raft") == 1
+    assert "Zachariah Teed" in basic.output("html", "papers/raft.html")
+
+
 def test_downloads_are_written_again_only_when_what_they_show_changed(project):
     basic = project("basic")
     basic.build("html")
@@ -154,6 +178,22 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(project):
     basic.build("html")
     assert gc.get_freeze_count() == 0
     assert gc.isenabled()
+
+
+def test_what_reading_starts_from_is_frozen_while_pages_are_read(project, make_app):
+    """The bibliography and the environment outlive the build: reading's collections skip them."""
+    basic = project("basic")
+    frozen_while_reading: list[int] = []
+    app = make_app("html", srcdir=basic.srcdir, builddir=basic.builddir, freshenv=True)
+    app.connect(
+        "doctree-read", lambda app, doctree: frozen_while_reading.append(gc.get_freeze_count())
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert frozen_while_reading and min(frozen_while_reading) > 0
+    assert gc.get_freeze_count() == 0
 
 
 def test_only_a_build_that_read_pages_pays_for_a_full_collection(project):

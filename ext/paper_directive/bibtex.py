@@ -134,9 +134,26 @@ _ESCAPES = (
 )
 
 
+#: What pybtex's reading of LaTeX changes in a value: markup characters,
+#: ligatures (two hyphens, backquotes, apostrophes or commas; ! or ? before
+#: a backquote), runs of spaces and leading ones.  A value with none of
+#: these (and no whitespace but single spaces) reads as itself, and most
+#: titles, names and venues are such values: reading them the long way cost
+#: more than everything else done with them.  ``test_bibtex`` checks that
+#: both ways agree.
+_LATEX_MARKUP = re.compile(r"[\\{}~$%]|  |--|``|''|,,|[!?]`|^ ")
+
+
 @functools.lru_cache(maxsize=4096)
 def latex_to_text(value: str) -> str:
     """Plain Unicode text of a BibTeX value: braces dropped, accents and escapes decoded."""
+    if value.isprintable() and _LATEX_MARKUP.search(value) is None:
+        return value
+    return read_latex(value)
+
+
+def read_latex(value: str) -> str:
+    """:func:`latex_to_text` the long way, through pybtex's reader, for any value."""
     for escape, placeholder, _char in _ESCAPES:
         value = value.replace(escape, placeholder)
     try:

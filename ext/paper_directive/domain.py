@@ -288,7 +288,7 @@ class PaperDomain(Domain):
     # --- derived views -----------------------------------------------------
 
     def _forget_index(self) -> None:
-        for derived in ("_index", "_years", "_site_order", "_references"):
+        for derived in ("_index", "_years", "_site_order", "_references", "_metas"):
             self.__dict__.pop(derived, None)
         self.navigation = None
 
@@ -421,6 +421,18 @@ class PaperDomain(Domain):
         )
 
     def meta(self, docname: str) -> PaperMeta | None:
+        """What a paper's header shows besides its own directive's options.
+
+        Kept until the domain's data changes: the digest of every page
+        (:meth:`outdated_renderings`) and the header written later in the
+        same build ask for the same meta.
+        """
+        metas = self.__dict__.setdefault("_metas", {})
+        if docname not in metas:
+            metas[docname] = self._meta(docname)
+        return cast("PaperMeta | None", metas[docname])
+
+    def _meta(self, docname: str) -> PaperMeta | None:
         record = self.papers.get(docname)
         if record is None:
             return None

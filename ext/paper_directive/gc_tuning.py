@@ -12,9 +12,10 @@ So, for the length of a build:
 
 - collections run less often (the first generation's threshold is raised,
   as mypy does for the same reason); cyclic garbage is still collected;
-- after reading, what exists is frozen (``gc.freeze()``, made for the
-  long-lived objects of a process): the write phase's collections no
-  longer walk the environment, and forked writers share its memory.
+- before reading, what exists is frozen (``gc.freeze()``, made for the
+  long-lived objects of a process), and again after reading: the
+  collections of the read and write phases no longer walk the environment
+  and the bibliography, and forked readers and writers share their memory.
 
 Both are undone when the build ends, for processes that run several
 builds (tests, sphinx-autobuild).
@@ -68,8 +69,16 @@ def tune(app: Sphinx, config: Config) -> None:
 
 
 def note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """``env-before-read-docs``: remember whether pages are read."""
+    """``env-before-read-docs``, after every other handler: freeze what reading starts from.
+
+    The parsed bibliography, the unpickled environment and the modules are
+    there for the whole build; frozen, the full collections that reading
+    still triggers do not walk them (0.4 s of 0.9 s at 2,000 notes), and
+    forked readers share their memory.  Also remembers whether pages are read.
+    """
     _read_pages[:] = [bool(docnames)]
+    if _saved:
+        gc.freeze()
 
 
 def freeze_environment(app: Sphinx, env: BuildEnvironment) -> None:
@@ -97,6 +106,6 @@ def restore(app: Sphinx, exception: Exception | None) -> None:
 def register(app: Sphinx) -> None:
     app.add_config_value("paper_gc_tuning", True, "", types=[bool])
     app.connect("config-inited", tune)
-    app.connect("env-before-read-docs", note_reading)
+    app.connect("env-before-read-docs", note_reading, priority=900)
     app.connect("env-updated", freeze_environment, priority=900)
     app.connect("build-finished", restore, priority=900)
