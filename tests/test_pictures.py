@@ -30,11 +30,13 @@ def _graphviz() -> None:
 
 def field_graph_code(app) -> str:
     """The dot source of the Base Model field's graph, as sphinx.ext.graphviz got it."""
+    return field_graph_code_of(app, "browse/fields/base-model")
+
+
+def field_graph_code_of(app, docname: str) -> str:
     from sphinx.ext.graphviz import graphviz
 
-    doctree = app.env.get_and_resolve_doctree(
-        "browse/fields/base-model", app.builder, tags=app.tags
-    )
+    doctree = app.env.get_and_resolve_doctree(docname, app.builder, tags=app.tags)
     (picture,) = [n for n in doctree.findall(graphviz) if "paper-graph" in n["classes"]]
     return str(picture["code"])
 
@@ -151,3 +153,45 @@ def test_nodes_of_the_same_size_never_share_a_place():
     xs = sorted({x for x, _y in places.values()})
     ys = sorted({y for _x, y in places.values()})
     assert len(ys) >= 5 and len(xs) >= 2
+
+
+def test_a_field_graph_over_its_limit_shows_the_most_linked_notes_and_says_so(tmp_path, make_app):
+    """A field of many notes gets a picture a reader can follow, not a hairball."""
+    from collections import Counter
+
+    from notes_factory import write_notes
+    from paper_directive.graphs import field_graph
+
+    write_notes(tmp_path, 60)
+    with (tmp_path / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write("paper_graph_max_nodes = 8\n")
+    app = make_app("html", srcdir=tmp_path, freshenv=True)
+    app.build()
+    domain = app.env.domains["paper"]
+    papers, edges, linked = field_graph(domain, "llm", 0)
+    kept, kept_edges, kept_linked = field_graph(domain, "llm", 8)
+    assert linked == kept_linked == len(papers) > 8
+    assert 0 < len(kept) <= 8 and set(kept_edges) <= set(edges)
+    # the field's most linked note is drawn, with the notes it links; no note without a line
+    degree = Counter(docname for edge in edges for docname in edge[:2])
+    drawn = {s.docname for s in kept}
+    own = [s.docname for s in papers if s.field == "llm"]
+    hub = max(own, key=lambda d: degree[d])
+    assert hub in drawn
+    assert {d for edge in edges if hub in edge[:2] for d in edge[:2]} <= drawn
+    assert drawn == {d for edge in kept_edges for d in edge[:2]}
+    # the page draws those notes, and says how many of how many
+    code = field_graph_code_of(app, "browse/fields/llm")
+    assert len(set(re.findall(r"^  (n\d+) \[", code, re.MULTILINE))) == len(kept)
+    page = (app.outdir / "browse" / "fields" / "llm.html").read_text(encoding="utf-8")
+    note = re.search(r'<p class="paper-picture-note">(.*?)</p>', page)
+    assert note and str(len(kept)) in note[1] and str(linked) in note[1]
+    # under the default limit, the same field is drawn whole, without the note
+    conf = (tmp_path / "conf.py").read_text(encoding="utf-8")
+    (tmp_path / "conf.py").write_text(conf.replace("paper_graph_max_nodes = 8\n", ""))
+    whole = make_app("html", srcdir=tmp_path, freshenv=True)
+    whole.build()
+    code = field_graph_code_of(whole, "browse/fields/llm")
+    assert len(set(re.findall(r"^  (n\d+) \[", code, re.MULTILINE))) == linked
+    page = (whole.outdir / "browse" / "fields" / "llm.html").read_text(encoding="utf-8")
+    assert "paper-picture-note" not in page

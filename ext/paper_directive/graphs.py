@@ -11,7 +11,10 @@ rejects graphviz's SVG):
   references, is referenced by or is related to another note (papers of
   other fields drawn dashed), an arrow per reference, a dashed line per
   ``:related:`` pair; every node links to its note.  One graph per field,
-  never one of the whole site.
+  never one of the whole site, and of at most ``paper_graph_max_nodes``
+  notes: a larger field shows its most linked notes, and says so.  A graph
+  of a thousand notes is a hairball no reader follows (and costs graphviz
+  seconds); each note's own page lists all its links.
 
 The dot source is made from the domain after reading, when the pages that
 show a picture are written; graphviz's output is named after a digest of
@@ -174,7 +177,7 @@ class Pictures:
     # --- the links between notes ----------------------------------------------
 
     def graph(self, field: str) -> list[Node]:
-        papers, edges = self.domain.view(("graph", field))
+        papers, edges, linked = self.domain.view(("graph", field))
         if not edges:
             return []
         body = [
@@ -203,7 +206,14 @@ class Pictures:
         spring = "\n".join(["digraph links {", f'  bgcolor="transparent"; {SPRING}', *body, "}"])
         config = self.domain.env.config
         code = drawn_in_place(spring, str(config.graphviz_dot), list(config.graphviz_dot_args))
-        return self.node(code, _("Links between the notes of this field"), "graph")
+        picture = self.node(code, _("Links between the notes of this field"), "graph")
+        if len(papers) < linked:
+            text = _(
+                "The %(shown)d most linked of the %(linked)d linked notes; "
+                "each note's page lists all its links."
+            ) % {"shown": len(papers), "linked": linked}
+            picture.append(nodes.paragraph(text, text, classes=["paper-picture-note"]))
+        return picture
 
 
 def short_title(summary: PaperSummary, width: int = 34) -> str:
@@ -228,9 +238,13 @@ def timeline_counts(domain: PaperDomain) -> dict[tuple[str, int | None], int]:
 
 
 def field_graph(
-    domain: PaperDomain, field: str
-) -> tuple[tuple[PaperSummary, ...], tuple[tuple[str, str, str], ...]]:
-    """The papers and links of one field's graph: (papers, (from, to, kind) edges)."""
+    domain: PaperDomain, field: str, most: int = 0
+) -> tuple[tuple[PaperSummary, ...], tuple[tuple[str, str, str], ...], int]:
+    """The papers and links of one field's graph: (papers, (from, to, kind) edges, linked).
+
+    *linked* counts the notes with a link; with *most* (not 0) the graph
+    keeps at most that many of them (:func:`most_linked`).
+    """
     members = {s.docname for s in domain.field_papers(field)}
     edges: set[tuple[str, str, str]] = set()
     for docname in sorted(members):
@@ -243,15 +257,50 @@ def field_graph(
             pair = sorted((docname, other.docname))
             edges.add((pair[0], pair[1], "related"))
     shown = {d for edge in edges for d in edge[:2]}
+    linked = len(shown)
     summaries = domain.index.summaries
+    if most > 0 and linked > most:
+        kept = most_linked(domain, field, edges, most)
+        edges = {edge for edge in edges if edge[0] in kept and edge[1] in kept}
+        shown = {d for edge in edges for d in edge[:2]}
     papers = tuple(sorted((summaries[d] for d in shown), key=domain.site_order))
-    return papers, tuple(sorted(edges))
+    return papers, tuple(sorted(edges)), linked
+
+
+def most_linked(
+    domain: PaperDomain, field: str, edges: set[tuple[str, str, str]], most: int
+) -> set[str]:
+    """The *most* notes a field's graph keeps: its most linked notes, each with its neighbours.
+
+    The field's own notes are taken most linked first, each with the notes
+    it links (the most linked of them first) while there is room, so the
+    picture shows the field's hubs and where they lead, never notes without
+    a line between them.  Ties go in site order: the same choice on every build.
+    """
+    neighbours: dict[str, set[str]] = {}
+    for source, target, _kind in edges:
+        neighbours.setdefault(source, set()).add(target)
+        neighbours.setdefault(target, set()).add(source)
+    summaries = domain.index.summaries
+
+    def rank(docname: str) -> tuple[bool, int, Any]:
+        summary = summaries[docname]
+        return (summary.field != field, -len(neighbours[docname]), domain.site_order(summary))
+
+    kept: dict[str, None] = {}
+    for hub in sorted(neighbours, key=rank):
+        if len(kept) >= most:
+            break
+        for docname in [hub, *sorted(neighbours[hub] - kept.keys(), key=rank)]:
+            if len(kept) < most:
+                kept.setdefault(docname)
+    return set(kept)
 
 
 def graph_views(domain: PaperDomain, kind: str, argument: str) -> Any:
     if kind == "timeline":
         return tuple(sorted(timeline_counts(domain).items(), key=repr))
-    return field_graph(domain, argument)
+    return field_graph(domain, argument, domain.env.config.paper_graph_max_nodes)
 
 
 # --- expansion and registration -------------------------------------------------
@@ -348,6 +397,7 @@ def restore_image_maps(app: Sphinx) -> None:
 
 
 def register(app: Sphinx) -> None:
+    app.add_config_value("paper_graph_max_nodes", 150, "env", types=[int])
     app.setup_extension("sphinx.ext.graphviz")
     skip = (_skip, None)
     for node_class in (paper_timeline, paper_graph):
