@@ -36,7 +36,7 @@ class Links:
 
     def anchor(self, docname: str, node_id: str | None, text: str) -> nodes.reference:
         """A link to one spot of one page (or to the page, without *node_id*)."""
-        return make_refnode(self.builder, self.refdoc, docname, node_id, nodes.inline(text, text))
+        return make_refnode(self.builder, self.refdoc, docname, node_id, nodes.Text(text))
 
     def paper(self, summary: PaperSummary) -> nodes.reference:
         return self.anchor(summary.docname, summary.node_id, summary.title)
