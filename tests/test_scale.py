@@ -196,6 +196,41 @@ def test_what_reading_starts_from_is_frozen_while_pages_are_read(project, make_a
     assert gc.get_freeze_count() == 0
 
 
+def test_a_written_pages_tree_is_freed_with_what_writing_added_to_it(project, make_app):
+    """Trees kept from reading are frozen with the environment: written, they must still go."""
+    import weakref
+
+    from docutils import nodes
+
+    basic = project("basic")
+    written: dict[str, tuple[weakref.ref, weakref.ref]] = {}
+
+    def keep(app, doctree, docname: str) -> None:
+        (card,) = [n for n in doctree.findall(nodes.container) if "paper-card" in n["classes"]]
+        item = next(doctree.findall(nodes.list_item))  # read, and frozen
+        written[docname] = (weakref.ref(item), weakref.ref(card))  # card: added by writing
+
+    alive: list[str] = []
+
+    def still_alive(app, exception) -> None:  # before the build gives the collector back
+        alive.extend(d for d, refs in written.items() if any(r() is not None for r in refs))
+
+    app = make_app("html", srcdir=basic.srcdir, builddir=basic.builddir, freshenv=True)
+    app.connect(
+        "doctree-resolved",
+        lambda app, doctree, docname: docname.startswith("papers/") and keep(app, doctree, docname),
+        priority=900,
+    )
+    app.connect("build-finished", still_alive, priority=1)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert len(written) == 4
+    assert alive == []
+    assert "Teed" in basic.output("html", "papers/raft.html")
+
+
 def test_only_a_build_that_read_pages_pays_for_a_full_collection(project):
     basic = project("basic")
     full: list[str] = []
