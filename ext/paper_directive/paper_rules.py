@@ -78,6 +78,8 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 def unsafe_scheme(address: str) -> str | None:
     """The scheme of a link's *address* when it must not become a link, else None."""
+    if ":" not in address:
+        return None  # no scheme (most links: the site's own pages), however it is spelt
     try:
         scheme = urlsplit(address.strip()).scheme.lower()
     except ValueError:
