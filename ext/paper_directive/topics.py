@@ -83,9 +83,10 @@ def parse_topics(value: Iterable[Any]) -> tuple[TopicSpec, ...]:
 def find_topic(topics: Sequence[TopicSpec], text: str) -> TopicSpec | None:
     """The topic a tag names: by slug or by either name, ignoring case."""
     wanted = text.strip().casefold()
+    slug = slugify(wanted)
     for spec in topics:
         if wanted in (spec.slug, spec.zh.casefold(), spec.en.casefold()) or (
-            slugify(wanted) and slugify(wanted) == spec.slug
+            slug and slug == spec.slug
         ):
             return spec
     return None
