@@ -41,6 +41,7 @@ from .paper_rules import (
     unscanned_paper,
 )
 from .problems import Finding
+from .topics import find_topic
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -154,18 +155,24 @@ class PaperDirective(_PaperSiteDirective):
             self.warn_of(unscanned_paper())
 
     def _index_node(self, record: PaperRecord) -> addnodes.index:
-        """General-index entries: by title, and under its field, year and tags."""
+        """General-index entries: by title, under its field, and under its tags that are no topic.
+
+        Years and topics have pages of their own that list their papers, with
+        authors and venues, in the PDF too.  Entries under them repeated those
+        pages in the index (the years made its "Symbols" letter the site's
+        largest page) and were rendered again on every build: Sphinx writes
+        the whole general index each time, nothing changed or not.
+        """
         title = record.title.replace(";", ",")
         entries = [("single", title, record.node_id, "", None)]
         spec = find_field(self.domain.fields, record.field) if record.field else None
         if spec is not None:
             entries.append(("single", f"{spec.name}; {title}", record.node_id, "", None))
-        if record.year is not None:
-            entries.append(("single", f"{record.year}; {title}", record.node_id, "", None))
         for tag in record.tags:
-            entries.append(
-                ("single", f"{tag.replace(';', ',')}; {title}", record.node_id, "", None)
-            )
+            if find_topic(self.domain.topics, tag) is None:
+                entries.append(
+                    ("single", f"{tag.replace(';', ',')}; {title}", record.node_id, "", None)
+                )
         index = addnodes.index(entries=entries)
         self.set_source_info(index)
         return index
