@@ -139,8 +139,8 @@ _ESCAPES = (
 #: a backquote), runs of spaces and leading ones.  A value with none of
 #: these (and no whitespace but single spaces) reads as itself, and most
 #: titles, names and venues are such values: reading them the long way cost
-#: more than everything else done with them.  ``test_bibtex`` checks that
-#: both ways agree.
+#: more than everything else done with them.  ``tests/test_properties.py``
+#: checks that both ways agree.
 _LATEX_MARKUP = re.compile(r"[\\{}~$%]|  |--|``|''|,,|[!?]`|^ ")
 
 
