@@ -352,3 +352,59 @@ def test_every_pair_of_ascii_characters_reads_the_same_the_quick_way_and_through
         for second in string.printable:
             value = f"x{first}{second}y"
             assert latex_to_text(value) == read_latex(value), value
+
+
+@SETTINGS
+@given(value=st.one_of(LATEX_PRONE, st.text(max_size=12)))
+def test_pybtex_formats_a_value_the_same_with_the_direct_reading_of_plain_values(value):
+    """The reader swapped in while pybtex formats gives pybtex's own ``Text`` for every value."""
+    from pybtex.richtext import Text
+
+    from paper_directive.bibtex import plain_values_read_directly
+
+    try:
+        expected = Text.from_latex(value)
+    except Exception as error:  # pybtex's reader gave up: so must the swapped one
+        expected = type(error)
+    with plain_values_read_directly():
+        try:
+            got = Text.from_latex(value)
+        except Exception as error:
+            got = type(error)
+    assert got == expected
+
+
+def test_every_pair_of_ascii_characters_gives_pybtex_the_same_text_read_directly():
+    import string
+
+    from pybtex.richtext import Text
+
+    from paper_directive.bibtex import plain_values_read_directly
+
+    values = [f"x{first}{second}y" for first in string.printable for second in string.printable]
+    expected = []
+    for value in values:
+        try:
+            expected.append(Text.from_latex(value))
+        except Exception as error:
+            expected.append(type(error))
+    with plain_values_read_directly():
+        for value, want in zip(values, expected, strict=True):
+            try:
+                got = Text.from_latex(value)
+            except Exception as error:
+                got = type(error)
+            assert got == want, value
+
+
+def test_pybtex_gets_its_own_reader_back_however_the_formatting_ends():
+    import pytest
+    from pybtex.richtext import Text
+
+    from paper_directive.bibtex import plain_values_read_directly
+
+    own = Text.__dict__["from_latex"]
+    with pytest.raises(RuntimeError), plain_values_read_directly():
+        assert Text.__dict__["from_latex"] is not own
+        raise RuntimeError("a style failed")
+    assert Text.__dict__["from_latex"] is own

@@ -154,6 +154,71 @@ def test_a_papers_header_facts_are_gathered_once_per_build(project, monkeypatch)
     assert "Zachariah Teed" in basic.output("html", "papers/raft.html")
 
 
+def test_pybtex_reads_as_latex_only_the_values_that_hold_latex(project, monkeypatch):
+    """Formatting the bibliography sends plain titles, names and venues past latexcodec."""
+    import codecs
+
+    from paper_directive.bibtex import is_plain
+
+    decoded: list[str] = []
+    real = codecs.decode
+
+    def recording(value: object, encoding: str = "utf-8", errors: str = "strict") -> object:
+        if encoding == "ulatex":
+            decoded.append(str(value))
+        return real(value, encoding, errors)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(codecs, "decode", recording)
+    basic = project("basic")
+    basic.build("html")
+    bibliography = basic.output("html", "browse/bibliography.html")
+    assert "Zachary Teed" in bibliography and "RAFT" in bibliography
+    assert decoded, "the bibliography has values with LaTeX in them (braces)"
+    assert [value for value in decoded if is_plain(value)] == []
+
+
+def test_code_blocks_share_their_styles_colour_scheme(project, monkeypatch):
+    """Two cite blocks per paper, one colour scheme per style and build."""
+    from pygments.formatters import HtmlFormatter
+
+    made: list[object] = []
+    real = HtmlFormatter._create_stylesheet
+
+    def counting(formatter: HtmlFormatter) -> None:  # type: ignore[type-arg]
+        made.append(formatter.style)
+        real(formatter)
+
+    monkeypatch.setattr(HtmlFormatter, "_create_stylesheet", counting)
+    from paper_directive.highlighting import SharedSchemeHtmlFormatter
+
+    monkeypatch.setattr(SharedSchemeHtmlFormatter, "_schemes", {})
+    basic = project("basic")
+    basic.build("html")
+    raft = page(basic, "papers/raft")
+    assert len(raft.select("div.paper-card div.highlight pre")) == 2
+    assert 1 <= len(made) == len(set(made)) <= 2  # light and dark
+
+
+def test_the_shared_scheme_writes_what_pygments_writes():
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import BibTeXLexer, PythonLexer
+
+    from paper_directive.highlighting import SharedSchemeHtmlFormatter
+
+    samples = [
+        (BibTeXLexer(), "@article{k,\n  title = {A {RAFT} title},\n  year = {2020}\n}\n"),
+        (PythonLexer(), "def f(x):\n    return x + 1  # comment\n"),
+    ]
+    for style in ("default", "monokai", "friendly"):
+        for prefix in ("", "x-"):
+            for lexer, code in samples * 2:  # the second time from the shared scheme
+                ours = SharedSchemeHtmlFormatter(style=style, classprefix=prefix)
+                theirs = HtmlFormatter(style=style, classprefix=prefix)
+                assert highlight(code, lexer, ours) == highlight(code, lexer, theirs)
+                assert ours.get_style_defs(".highlight") == theirs.get_style_defs(".highlight")
+
+
 def test_downloads_are_written_again_only_when_what_they_show_changed(project):
     basic = project("basic")
     basic.build("html")

@@ -111,6 +111,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         general_index,
         generated_folder,
         graphs,
+        highlighting,
         latex_output,
         navigation,
         page_tables,
@@ -158,6 +159,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     safe_links.register(app)
     build_journal.register(app)
     generated_folder.register(app)
+    highlighting.register(app)
 
     app.add_config_value("paper_fields", [], "env", types=[list, tuple])
     app.add_config_value("paper_pages_dir", "browse", "env", types=[str])

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sphinxcontrib.bibtex.domain import BibtexDomain
 
-from .bibtex import entry_fingerprint
+from .bibtex import entry_fingerprint, plain_values_read_directly
 from .page_tables import PageTable
 
 if TYPE_CHECKING:
@@ -68,9 +68,10 @@ class CachingBibtexDomain(BibtexDomain):
         if hit is not None and hit.content == content:
             remembered[bibliography_key] = hit._replace(settings=settings)
             return hit.formatted
-        formatted = list(
-            super().get_formatted_entries(bibliography_key, docnames, tooltips, tooltips_style)
-        )
+        with plain_values_read_directly():
+            formatted = list(
+                super().get_formatted_entries(bibliography_key, docnames, tooltips, tooltips_style)
+            )
         remembered[bibliography_key] = _Remembered(settings, content, formatted)
         return formatted
 

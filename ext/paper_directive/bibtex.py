@@ -15,9 +15,10 @@ that plain BibTeX and author-year styles print it as the publisher does.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
@@ -108,7 +109,8 @@ def format_reference(env: BuildEnvironment, key: str) -> str:
         return ""
     style = find_plugin("pybtex.style.formatting", env.config.bibtex_default_style)()
     try:
-        formatted = style.format_entry("", entry)
+        with plain_values_read_directly():
+            formatted = style.format_entry("", entry)
     except Exception:
         return ""  # the header then shows the BibTeX only
     return str(formatted.text.render(_text_backend()))
@@ -147,9 +149,45 @@ _LATEX_MARKUP = re.compile(r"[\\{}~$%]|  |--|``|''|,,|[!?]`|^ ")
 @functools.lru_cache(maxsize=4096)
 def latex_to_text(value: str) -> str:
     """Plain Unicode text of a BibTeX value: braces dropped, accents and escapes decoded."""
-    if value.isprintable() and _LATEX_MARKUP.search(value) is None:
+    if is_plain(value):
         return value
     return read_latex(value)
+
+
+def is_plain(value: str) -> bool:
+    """Whether pybtex's reading of *value* as LaTeX gives *value* back unchanged."""
+    return value.isprintable() and _LATEX_MARKUP.search(value) is None
+
+
+def _text_of_latex(latex: str) -> Text:
+    """:meth:`Text.from_latex`, skipping the reader for a value it would give back."""
+    if is_plain(latex):
+        return Text(latex) if latex else Text()
+    return _PYBTEX_FROM_LATEX(latex)
+
+
+#: pybtex's own reader, as the class defines it.
+_PYBTEX_FROM_LATEX = Text.from_latex
+
+
+@contextlib.contextmanager
+def plain_values_read_directly() -> Iterator[None]:
+    """While pybtex formats entries: a value with no LaTeX in it is taken as it is.
+
+    pybtex's templates read every field of every entry through latexcodec
+    (``Text.from_latex``), half of the time formatting an entry takes, also
+    for the titles, venues and names that hold no LaTeX at all, most of
+    them.  No pybtex setting or style changes which reader its ``field``
+    template calls, so the class's reader is swapped for the duration of a
+    formatting this project asks for, and put back however it ends.  The
+    result is the same ``Text`` either way (``tests/test_properties.py``).
+    """
+    saved = Text.__dict__["from_latex"]
+    Text.from_latex = staticmethod(_text_of_latex)
+    try:
+        yield
+    finally:
+        Text.from_latex = saved
 
 
 def read_latex(value: str) -> str:
