@@ -18,7 +18,10 @@ Ratios are to the floor of the same size, measured in the same run, because
 the machines are shared and noisy.  Even so a single clean build can be a
 third slower than the next one; ``--repeat N`` makes each clean build (the
 floor, the stock site, ``-j 1`` and ``-j 2``) the fastest of N, the usual
-way to measure on a noisy machine.  Run it as ``nox -s bench``, or
+way to measure on a noisy machine.  The floor's, the stock site's and the
+site's clean builds take turns, and every build starts once the disk has
+written what the build before it left, so neither a slow spell nor the
+previous build's writing falls on one of them only.  Run it as ``nox -s bench``, or
 ``nox -s bench -- --sizes 52 500 2000 5000 --repeat 2``.
 """
 
@@ -84,6 +87,9 @@ def sphinx_build(srcdir: Path, outdir: Path, doctrees: Path, *extra: str) -> Bui
         sys.executable, "-m", "sphinx", "-q", "-b", "html",
         "-d", str(doctrees), *extra, str(srcdir), str(outdir),
     ]  # fmt: skip
+    # what the last build left for the disk to write is written now, untimed:
+    # otherwise a build pays for the one before it
+    os.sync()
     start = time.perf_counter()
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_child_env()
@@ -139,19 +145,35 @@ def _field_lists(outdir: Path, slug: str) -> str:
     return (outdir / "browse" / "fields" / f"{slug}.html").read_text(encoding="utf-8")
 
 
-def fastest_clean_build(
-    repeat: int, srcdir: Path, outdir: Path, doctrees: Path, *extra: str
-) -> Build:
-    """The fastest of *repeat* clean builds (its peak memory the largest of them).
+@dataclass
+class CleanBuild:
+    """Where one kind of site is built from scratch: source, output and doctrees."""
 
-    The output of the last one is left in place for what follows.
+    srcdir: Path
+    outdir: Path
+    doctrees: Path
+    extra: tuple[str, ...] = ()
+
+
+def fastest_clean_builds(repeat: int, kinds: dict[str, CleanBuild]) -> dict[str, Build]:
+    """The fastest of *repeat* clean builds of each kind (peak memory: the largest of them).
+
+    The kinds take turns (the floor, then the site, then the floor again...),
+    so that a slow spell of the shared machine does not fall on one kind
+    only.  The output of each kind's last build is left in place for what
+    follows.
     """
-    builds = []
+    builds: dict[str, list[Build]] = {name: [] for name in kinds}
     for attempt in range(repeat):
-        if attempt:
-            shutil.rmtree(outdir, ignore_errors=True)
-            shutil.rmtree(doctrees, ignore_errors=True)
-        builds.append(sphinx_build(srcdir, outdir, doctrees, *extra))
+        for name, kind in kinds.items():
+            if attempt:
+                shutil.rmtree(kind.outdir, ignore_errors=True)
+                shutil.rmtree(kind.doctrees, ignore_errors=True)
+            builds[name].append(sphinx_build(kind.srcdir, kind.outdir, kind.doctrees, *kind.extra))
+    return {name: _fastest(tried) for name, tried in builds.items()}
+
+
+def _fastest(builds: list[Build]) -> Build:
     fastest = min(builds, key=lambda build: build.seconds)
     return replace(
         fastest,
@@ -160,11 +182,16 @@ def fastest_clean_build(
     )
 
 
+def clean_build_of(work: Path, count: int, flavour: str) -> CleanBuild:
+    """Write the notes of one *flavour* (``site``, ``floor``, ``stock``) for a clean build."""
+    root = work / f"{flavour}-{count}"
+    return CleanBuild(write_site(root, count, flavour), root / "html", root / "doctrees")
+
+
 def measure_site(work: Path, count: int, figures: SizeFigures, repeat: int = 1) -> None:
+    """The site's builds after its clean ``-j 1`` ones (in *figures* already)."""
     root = work / f"site-{count}"
-    srcdir = write_site(root, count, "site")
-    out, doctrees = root / "html", root / "doctrees"
-    figures.builds["clean -j1"] = fastest_clean_build(repeat, srcdir, out, doctrees)
+    srcdir, out, doctrees = root / "docs", root / "html", root / "doctrees"
     figures.output_mib = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 2**20
     pages = {p: p.stat().st_size for p in out.rglob("*.html")}
     largest = max(pages, key=lambda p: pages[p])
@@ -180,7 +207,8 @@ def measure_site(work: Path, count: int, figures: SizeFigures, repeat: int = 1) 
     }
 
     out2, doctrees2 = root / "html-j2", root / "doctrees-j2"
-    figures.builds["clean -j2"] = fastest_clean_build(repeat, srcdir, out2, doctrees2, "-j", "2")
+    parallel = CleanBuild(srcdir, out2, doctrees2, ("-j", "2"))
+    figures.builds["clean -j2"] = fastest_clean_builds(repeat, {"-j2": parallel})["-j2"]
     figures.parallel_differences = _tree_differences(out, out2)[:20]
     figures.parallel_identical = not figures.parallel_differences
     shutil.rmtree(out2)
@@ -225,18 +253,12 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def measure_reference(work: Path, count: int, flavour: str, repeat: int = 1) -> Build:
-    root = work / f"{flavour}-{count}"
-    srcdir = write_site(root, count, flavour)
-    build = fastest_clean_build(repeat, srcdir, root / "html", root / "doctrees")
-    shutil.rmtree(root)
-    return build
-
-
 def warm_up(work: Path) -> None:
     """One small build of each kind, so no figure pays for compiling modules."""
-    for flavour in ("site", "floor", "stock"):
-        measure_reference(work, 8, flavour)
+    kinds = {flavour: clean_build_of(work, 8, flavour) for flavour in ("site", "floor", "stock")}
+    fastest_clean_builds(1, kinds)
+    for kind in kinds.values():
+        shutil.rmtree(kind.srcdir.parent)
 
 
 def run(sizes: list[int], stock_max: int, work: Path, repeat: int = 1) -> list[SizeFigures]:
@@ -244,9 +266,16 @@ def run(sizes: list[int], stock_max: int, work: Path, repeat: int = 1) -> list[S
     results = []
     for count in sizes:
         figures = SizeFigures(count)
-        figures.builds["floor"] = measure_reference(work, count, "floor", repeat)
-        if count <= stock_max:
-            figures.builds["stock furo"] = measure_reference(work, count, "stock", repeat)
+        flavours = ["floor", *(["stock"] if count <= stock_max else []), "site"]
+        kinds = {flavour: clean_build_of(work, count, flavour) for flavour in flavours}
+        clean = fastest_clean_builds(repeat, kinds)
+        figures.builds["floor"] = clean["floor"]
+        if "stock" in clean:
+            figures.builds["stock furo"] = clean["stock"]
+        figures.builds["clean -j1"] = clean["site"]
+        for flavour in ("floor", "stock"):
+            if flavour in kinds:
+                shutil.rmtree(kinds[flavour].srcdir.parent)
         measure_site(work, count, figures, repeat)
         results.append(figures)
         print_size(figures, results[0])
