@@ -464,14 +464,10 @@ def test_the_benchmark_runs_and_reports_every_figure(tmp_path):
     assert all(
         build["ok"] and build["seconds"] > 0 and build["peak_mib"] > 0 for build in builds.values()
     )
-    # CPU time, the steadier figure on a shared machine: the processes' own, not the clock's
-    assert all(build["cpu_seconds"] > 0 for build in builds.values())
-    assert builds["no change"]["cpu_seconds"] < builds["clean -j1"]["cpu_seconds"]
     assert size["parallel_identical"] is True
     assert size["field_move_correct"] is True
     assert builds["no change"]["pages_written"] < builds["clean -j1"]["pages_written"]
     assert report["summary"]["6"]["clean/floor"] > 0
-    assert report["summary"]["6"]["clean/floor CPU"] > 0
     # the performance page's tables and plot
     table = (tmp_path / "report" / "table.md").read_text(encoding="utf-8")
     assert table.startswith("| 构建 | 6 篇 |") and len(table.splitlines()) == 2 + 8 + 4

@@ -57,10 +57,6 @@ class Build:
     #: HTML pages written (new or changed modification time).
     pages_written: int = 0
     ok: bool = True
-    #: CPU time of the process and its children (user and system). On a
-    #: shared machine it moves less than the wall-clock time, which also
-    #: counts the time other tenants' work kept this one waiting.
-    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -108,8 +104,7 @@ def sphinx_build(srcdir: Path, outdir: Path, doctrees: Path, *extra: str) -> Bui
     after = _page_mtimes(outdir)
     written = sum(1 for page, mtime in after.items() if before.get(page) != mtime)
     # ru_maxrss: KiB on Linux, the largest of the process and its waited-for children
-    cpu = usage.ru_utime + usage.ru_stime
-    return Build(seconds, usage.ru_maxrss / 1024, written, ok, cpu)
+    return Build(seconds, usage.ru_maxrss / 1024, written, ok)
 
 
 def _page_mtimes(outdir: Path) -> dict[str, int]:
@@ -161,7 +156,7 @@ class CleanBuild:
 
 
 def fastest_clean_builds(repeat: int, kinds: dict[str, CleanBuild]) -> dict[str, Build]:
-    """The fastest of *repeat* clean builds of each kind (peak memory: the largest; CPU: the least).
+    """The fastest of *repeat* clean builds of each kind (peak memory: the largest of them).
 
     The kinds take turns (the floor, then the site, then the floor again...),
     so that a slow spell of the shared machine does not fall on one kind
@@ -184,7 +179,6 @@ def _fastest(builds: list[Build]) -> Build:
         fastest,
         peak_mib=max(build.peak_mib for build in builds),
         ok=all(build.ok for build in builds),
-        cpu_seconds=min(build.cpu_seconds for build in builds),
     )
 
 
@@ -292,17 +286,15 @@ def print_size(figures: SizeFigures, smallest: SizeFigures) -> None:
     floor = figures.builds["floor"].seconds
     clean = figures.builds["clean -j1"].seconds
     print(f"\n{figures.notes} notes  (ratios: to the floor; to this size's clean -j1 build)")
-    floor_cpu = figures.builds["floor"].cpu_seconds or 1.0
     print(f"  {'build':22} {'seconds':>8} {'/floor':>7} {'/clean':>7} {'per note':>9} "
-          f"{'pages':>6} {'peak MiB':>9} {'CPU s':>7} {'/floor':>7}")  # fmt: skip
+          f"{'pages':>6} {'peak MiB':>9}")  # fmt: skip
     for name, build in figures.builds.items():
         flag = "" if build.ok else "  FAILED"
         per_note = build.seconds / figures.notes * 1000
         print(
             f"  {name:22} {build.seconds:8.2f} {build.seconds / floor:7.2f} "
             f"{build.seconds / clean:7.2f} {per_note:7.1f}ms {build.pages_written:6d} "
-            f"{build.peak_mib:9.0f} {build.cpu_seconds:7.2f} "
-            f"{build.cpu_seconds / floor_cpu:7.2f}{flag}"
+            f"{build.peak_mib:9.0f}{flag}"
         )
     j2 = figures.builds["clean -j2"].seconds / clean
     base_page = smallest.paper_page_kib["median"]
@@ -332,8 +324,6 @@ def summary(results: list[SizeFigures]) -> dict[str, Any]:
         clean = b["clean -j1"].seconds
         out[str(figures.notes)] = {
             "clean/floor": b["clean -j1"].seconds / b["floor"].seconds,
-            # the same in CPU time: steadier on a shared machine, not the target's measure
-            "clean/floor CPU": b["clean -j1"].cpu_seconds / (b["floor"].cpu_seconds or 1.0),
             "j2/j1": b["clean -j2"].seconds / clean,
             "no change/clean": b["no change"].seconds / clean,
             "one note's text/clean": b["one note's text"].seconds / clean,
