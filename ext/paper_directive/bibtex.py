@@ -159,15 +159,13 @@ def is_plain(value: str) -> bool:
     return value.isprintable() and _LATEX_MARKUP.search(value) is None
 
 
-def _text_of_latex(latex: str) -> Text:
-    """:meth:`Text.from_latex`, skipping the reader for a value it would give back."""
-    if is_plain(latex):
-        return Text(latex) if latex else Text()
-    return _PYBTEX_FROM_LATEX(latex)
-
-
 #: pybtex's own reader, as the class defines it.
 _PYBTEX_FROM_LATEX = Text.from_latex
+
+
+def _text_of_latex(latex: str) -> Text:
+    """:meth:`Text.from_latex`, skipping the reader for a value it would give back."""
+    return Text(latex) if is_plain(latex) else _PYBTEX_FROM_LATEX(latex)
 
 
 @contextlib.contextmanager
