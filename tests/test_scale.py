@@ -12,6 +12,8 @@ import json
 import os
 import subprocess
 import sys
+import zlib
+from collections import Counter
 from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
@@ -217,6 +219,53 @@ def test_the_shared_scheme_writes_what_pygments_writes():
                 theirs = HtmlFormatter(style=style, classprefix=prefix)
                 assert highlight(code, lexer, ours) == highlight(code, lexer, theirs)
                 assert ours.get_style_defs(".highlight") == theirs.get_style_defs(".highlight")
+
+
+def test_each_assets_tag_is_written_once_per_folder(project, monkeypatch):
+    """A page links a dozen stylesheets and scripts, each looked up once per folder."""
+    import sphinx.builders.html as html_builder
+
+    looked_up: list[str] = []
+    real = html_builder._file_checksum
+
+    def recording(outdir, filename):  # type: ignore[no-untyped-def]
+        looked_up.append(os.fspath(filename))
+        return real(outdir, filename)
+
+    monkeypatch.setattr(html_builder, "_file_checksum", recording)
+    basic = project("basic")
+    basic.build("html")
+    html = basic.builddir / "html"
+    pages = [
+        p.relative_to(html)
+        for p in html.rglob("*.html")
+        if not p.relative_to(html).parts[0].startswith("_")
+    ]
+    folders = {p.parent for p in pages}
+    assert len(pages) > 2 * len(folders), "the test needs more pages than folders"
+    assert len(set(looked_up)) >= 8
+    assert max(Counter(looked_up).values()) <= len(folders)
+
+
+def test_a_pages_asset_links_lead_from_its_own_folder_to_the_current_file(project):
+    basic = project("basic")
+    basic.build("html")
+    html = basic.builddir / "html"
+    pages = [
+        "index",
+        "papers/raft",
+        "papers/acnet",
+        "browse/fields/video",
+        "browse/years",
+        "genindex",
+    ]
+    for docname in pages:
+        for tag in page(basic, docname).select("link[rel=stylesheet], script[src]"):
+            path, _, query = str(tag.get("href") or tag["src"]).partition("?")
+            asset = (html / docname).parent / path
+            assert asset.is_file(), f"{docname}: {path}"
+            checksum = zlib.crc32(asset.read_bytes().translate(None, b"\r"))
+            assert query == f"v={checksum:08x}", f"{docname}: {path}"
 
 
 def test_downloads_are_written_again_only_when_what_they_show_changed(project):

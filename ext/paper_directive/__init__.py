@@ -102,6 +102,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # imported here, not at the top: ``paper-notes check`` imports modules of
     # this package and must not pay for Sphinx's directives, jieba and the rest
     from . import (
+        asset_tags,
         bibliography_cache,
         bibliography_loader,
         build_journal,
@@ -160,6 +161,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     build_journal.register(app)
     generated_folder.register(app)
     highlighting.register(app)
+    asset_tags.register(app)
 
     app.add_config_value("paper_fields", [], "env", types=[list, tuple])
     app.add_config_value("paper_pages_dir", "browse", "env", types=[str])
