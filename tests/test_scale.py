@@ -268,6 +268,45 @@ def test_a_pages_asset_links_lead_from_its_own_folder_to_the_current_file(projec
             assert query == f"v={checksum:08x}", f"{docname}: {path}"
 
 
+def test_a_title_is_rendered_once_however_many_pages_show_it(project, monkeypatch):
+    """Every paper shows the titles of its field page and its neighbours: each rendered once."""
+    from docutils import nodes
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+    rendered: Counter[int] = Counter()
+    real = StandaloneHTMLBuilder.render_partial
+
+    def recording(builder, node):  # type: ignore[no-untyped-def]
+        if isinstance(node, nodes.title):
+            rendered[id(node)] += 1
+        return real(builder, node)
+
+    monkeypatch.setattr(StandaloneHTMLBuilder, "render_partial", recording)
+    basic = project("basic")
+    basic.build("html")
+    assert len(rendered) >= 8
+    assert max(rendered.values()) == 1
+
+
+def test_the_pages_around_a_page_are_named_by_their_own_titles(project):
+    basic = project("basic")
+    basic.build("html")
+    html = basic.builddir / "html"
+    links = 0
+    for path in [*sorted(html.glob("papers/*.html")), html / "index.html"]:
+        here = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for link in here.select("link[rel=next], link[rel=prev]"):
+            there = BeautifulSoup(
+                (path.parent / link["href"]).read_text(encoding="utf-8"), "html.parser"
+            )
+            heading = there.find("h1")
+            for mark in heading.select("a.headerlink"):
+                mark.decompose()
+            assert link["title"] == heading.get_text(), path.name
+            links += 1
+    assert links >= 8
+
+
 def test_downloads_are_written_again_only_when_what_they_show_changed(project):
     basic = project("basic")
     basic.build("html")

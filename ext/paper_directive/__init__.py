@@ -119,6 +119,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         read_order,
         safe_links,
         search_fix,
+        title_rendering,
         unreadable_pages,
         unused_entries,
     )
@@ -162,6 +163,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     generated_folder.register(app)
     highlighting.register(app)
     asset_tags.register(app)
+    title_rendering.register(app)
 
     app.add_config_value("paper_fields", [], "env", types=[list, tuple])
     app.add_config_value("paper_pages_dir", "browse", "env", types=[str])
