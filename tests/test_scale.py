@@ -307,6 +307,76 @@ def test_the_pages_around_a_page_are_named_by_their_own_titles(project):
     assert links >= 8
 
 
+DESIGN_PAGE = """---
+orphan: true
+---
+
+# Components
+
+````{dropdown} Details
+Hidden text
+````
+
+````{aside} Note
+Aside text
+````
+
+````{tab-set}
+```{tab-item} One
+First tab
+```
+```{tab-item} Two
+Second tab
+```
+````
+"""
+
+
+def sphinx_design_runs(monkeypatch) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """The pages each of sphinx-design's HTML transforms really ran on, by transform."""
+    from sphinx_design.aside import AsideHtmlTransform
+    from sphinx_design.dropdown import DropdownHtmlTransform
+    from sphinx_design.tabs import TabSetHtmlTransform
+
+    runs: dict[str, list[str]] = {}
+    for transform in (TabSetHtmlTransform, DropdownHtmlTransform, AsideHtmlTransform):
+        pages = runs.setdefault(transform.__name__, [])
+
+        def recording(self, real=transform.run, pages=pages, **kwargs):  # type: ignore[no-untyped-def]
+            pages.append(self.env.docname)
+            real(self, **kwargs)
+
+        monkeypatch.setattr(transform, "run", recording)
+    return runs
+
+
+def test_sphinx_designs_transforms_skip_the_pages_without_their_component(project, monkeypatch):
+    """A paper page holds one tab set (its cite block); the index pages hold no component."""
+    runs = sphinx_design_runs(monkeypatch)
+    basic = project("basic")
+    basic.write("components.md", DESIGN_PAGE)
+    basic.build("html")
+    papers = sorted(f"papers/{p.stem}" for p in (basic.srcdir / "papers").iterdir())
+    assert sorted(runs["TabSetHtmlTransform"]) == sorted([*papers, "components"])
+    assert runs["DropdownHtmlTransform"] == ["components"]
+    assert runs["AsideHtmlTransform"] == ["components"]
+
+
+def test_a_page_with_sphinx_design_components_gets_their_html(project):
+    basic = project("basic")
+    basic.write("components.md", DESIGN_PAGE)
+    basic.build("html")
+    components = page(basic, "components")
+    assert components.select_one("details.sd-dropdown summary").get_text(strip=True) == "Details"
+    assert "Aside text" in components.select_one("aside").get_text()
+    assert len(components.select(".sd-tab-set > input")) == 2
+    assert len(page(basic, "papers/raft").select(".paper-cite-tabs > input")) == 2
+    # one page for the whole site: the components of every page it holds
+    basic.build("singlehtml")
+    whole = BeautifulSoup(basic.output("singlehtml", "index.html"), "html.parser")
+    assert len(whole.select(".paper-cite-tabs > input")) == 2 * 4
+
+
 def test_downloads_are_written_again_only_when_what_they_show_changed(project):
     basic = project("basic")
     basic.build("html")

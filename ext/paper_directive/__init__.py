@@ -107,6 +107,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         bibliography_loader,
         build_journal,
         config_check,
+        design_components,
         downloads,
         gc_tuning,
         general_index,
@@ -164,6 +165,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     highlighting.register(app)
     asset_tags.register(app)
     title_rendering.register(app)
+    design_components.register(app)
 
     app.add_config_value("paper_fields", [], "env", types=[list, tuple])
     app.add_config_value("paper_pages_dir", "browse", "env", types=[str])
