@@ -14,6 +14,7 @@ import subprocess
 import sys
 import zlib
 from collections import Counter
+from itertools import pairwise
 from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
@@ -375,6 +376,34 @@ def test_a_page_with_sphinx_design_components_gets_their_html(project):
     basic.build("singlehtml")
     whole = BeautifulSoup(basic.output("singlehtml", "index.html"), "html.parser")
     assert len(whole.select(".paper-cite-tabs > input")) == 2 * 4
+
+
+def test_a_bibliography_entry_is_written_as_runs_of_text_not_piece_by_piece(project, monkeypatch):
+    """pybtex renders an entry one piece at a time; the pieces are joined before writing."""
+    from docutils import nodes
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+    written: dict[str, nodes.document] = {}
+    real = StandaloneHTMLBuilder.write_doc
+
+    def recording(builder, docname, doctree):  # type: ignore[no-untyped-def]
+        written[docname] = doctree.deepcopy()
+        real(builder, docname, doctree)
+
+    monkeypatch.setattr(StandaloneHTMLBuilder, "write_doc", recording)
+    basic = project("basic")
+    app = basic.build("html")
+    citations = list(written["browse/bibliography"].findall(nodes.citation))
+    assert len(citations) == 4
+    for citation in citations:
+        for element in citation.findall(nodes.Element):
+            kinds = [isinstance(child, nodes.Text) for child in element.children]
+            assert not any(a and b for a, b in pairwise(kinds)), element.pformat()
+    # the same words as pybtex writes them
+    html = page(basic, "browse/bibliography").get_text()
+    cite = app.env.domains["cite"]
+    for citation in cite.citations:
+        assert citation.formatted_entry.text.render_as("text") in html
 
 
 def test_downloads_are_written_again_only_when_what_they_show_changed(project):
