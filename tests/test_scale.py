@@ -406,6 +406,58 @@ def test_a_bibliography_entry_is_written_as_runs_of_text_not_piece_by_piece(proj
         assert citation.formatted_entry.text.render_as("text") in html
 
 
+INDEX_PAGES = [
+    "browse/fields/video",
+    "browse/fields/base-model",
+    "browse/years",
+    "browse/references",
+]
+
+
+def test_the_index_pages_lists_are_made_by_the_writer_not_resolved_with_the_page(
+    project, monkeypatch
+):
+    """The main process of a parallel build resolves every page alone: it leaves the lists out."""
+    from docutils import nodes
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+    resolved: dict[str, nodes.document] = {}
+    real = StandaloneHTMLBuilder.write_doc_serialized
+
+    def recording(builder, docname, doctree):  # type: ignore[no-untyped-def]
+        resolved[docname] = doctree.deepcopy()
+        real(builder, docname, doctree)
+
+    monkeypatch.setattr(StandaloneHTMLBuilder, "write_doc_serialized", recording)
+    basic = project("basic")
+    basic.build("html")
+    for docname in INDEX_PAGES:
+        assert list(resolved[docname].findall(nodes.list_item)) == [], docname
+        assert list(resolved[docname].findall(nodes.definition_list_item)) == [], docname
+    video = page(basic, "browse/fields/video")
+    assert [a.get_text() for a in video.select("ul.paper-list li a")] == [
+        "RAFT: Recurrent All-Pairs Field Transforms for Optical Flow"
+    ]
+    # a writer that does not make them gets them with the page
+    basic.build("text")
+    text = (basic.builddir / "text" / "browse" / "fields" / "base-model.txt").read_text()
+    for title in ("RepVGG: Making VGG-Style ConvNets Great Again", "ACNet", "Diverse Branch Block"):
+        assert title in text
+
+
+def test_a_list_made_by_the_writer_is_the_list_the_page_resolved_to(project, monkeypatch):
+    from paper_directive import listings
+
+    basic = project("basic")
+    basic.build("html")
+    made_by_writer = {d: basic.output("html", f"{d}.html") for d in INDEX_PAGES}
+    monkeypatch.setattr(listings, "written_later", lambda builder: False)
+    basic.build("html", fresh=True)
+    for docname in INDEX_PAGES:
+        assert basic.output("html", f"{docname}.html") == made_by_writer[docname], docname
+        assert "paper-list" in made_by_writer[docname] or "paper-links" in made_by_writer[docname]
+
+
 def test_downloads_are_written_again_only_when_what_they_show_changed(project):
     basic = project("basic")
     basic.build("html")

@@ -115,6 +115,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         graphs,
         highlighting,
         latex_output,
+        listings,
         navigation,
         page_tables,
         read_order,
@@ -166,6 +167,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     asset_tags.register(app)
     title_rendering.register(app)
     design_components.register(app)
+    listings.register(app)
 
     app.add_config_value("paper_fields", [], "env", types=[list, tuple])
     app.add_config_value("paper_pages_dir", "browse", "env", types=[str])

@@ -21,11 +21,11 @@ from sphinx.util import docname_join, logging
 
 from . import graphs
 from . import nodes as paper_nodes
-from .domain import NO_PAPER, PaperDomain, PaperLinks, _
+from .domain import NO_PAPER, PaperDomain, _
 from .downloads import download_link, field_bib_path
 from .fields import find_field
-from .links import NO_SEARCH, Links, joined
-from .model import PaperSummary
+from .links import NO_SEARCH, Links
+from .listings import Listings, listing_or_placeholder
 from .paper_header import PaperHeader, warn_unknown_related
 
 if TYPE_CHECKING:
@@ -118,30 +118,13 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
 
     # --- lists of papers ----------------------------------------------------
 
-    def paper_item(self, summary: PaperSummary, links: Links, lead: str) -> nodes.list_item:
-        paragraph = nodes.paragraph()
-        if lead:
-            paragraph += nodes.strong(lead, lead)
-            paragraph += nodes.Text(" ")
-        paragraph += links.paper(summary)
-        byline = ", ".join(part for part in (summary.authors, summary.venue) if part)
-        if byline:
-            paragraph += nodes.Text(" — ")
-            paragraph += nodes.emphasis(byline, byline)
-        return nodes.list_item("", paragraph)
+    def listings(self, refdoc: str) -> Listings:
+        return Listings(self.domain, self.links(refdoc))
 
     def paper_list(self, node: paper_nodes.paper_list) -> list[Node]:
-        """A field's or topic's papers led by their year, or a year's led by their field."""
-        links = self.links(str(node["docname"]))
-        if node.get("field") or node.get("topic"):
-            if node.get("field"):
-                papers = self.domain.field_papers(str(node["field"]))
-            else:
-                papers = self.domain.topic_papers(str(node["topic"]))
-            leads = [str(s.year) if s.year is not None else "—" for s in papers]
-        else:
-            papers = self.domain.year_papers(str(node["year"]))
-            leads = [self.field_name(s.field) for s in papers]
+        """The number of papers, the field's BibTeX, and the list (see :mod:`.listings`)."""
+        listings = self.listings(str(node["docname"]))
+        papers = listings.papers(node)
         count = _("Papers: %d") % len(papers)
         out: list[Node] = [nodes.paragraph(count, count, classes=["paper-count"])]
         if node.get("field") and papers:
@@ -152,11 +135,7 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
                 )
             )
         if papers:
-            listing = nodes.bullet_list(classes=["paper-list", NO_SEARCH])
-            listing += [
-                self.paper_item(s, links, lead) for s, lead in zip(papers, leads, strict=True)
-            ]
-            out.append(listing)
+            out.append(listing_or_placeholder(listings, "papers", node))
         return out
 
     def newest(self, node: paper_nodes.paper_newest) -> list[Node]:
@@ -201,33 +180,11 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
 
     def links_index(self, node: paper_nodes.paper_links_index) -> list[Node]:
         """Every paper with links to or from other notes (of one year, or of all)."""
-        links = self.links(str(node["docname"]))
-        rows = self.domain.view(("links", str(node.get("year", ""))))
-        if not rows:
+        listings = self.listings(str(node["docname"]))
+        if not listings.link_rows(node):
             text = _("No paper of these has links to other notes yet.")
             return [nodes.paragraph(text, text, classes=["paper-count"])]
-        listing = nodes.definition_list(classes=["paper-links", NO_SEARCH])
-        listing += [self.links_item(row, links) for row in rows]
-        return [listing]
-
-    def links_item(self, row: PaperLinks, links: Links) -> nodes.definition_list_item:
-        term = nodes.term()
-        term += links.paper(row.paper)
-        definition = nodes.definition()
-        related = sorted({*row.related, *row.related_by}, key=self.domain.site_order)
-        for label, papers in (
-            (_("References"), row.cites),
-            (_("Referenced by"), row.cited_by),
-            (_("Related notes"), tuple(related)),
-        ):
-            if not papers:
-                continue
-            paragraph = nodes.paragraph()
-            paragraph += nodes.strong(label, label)
-            paragraph += nodes.Text(": ")
-            paragraph += joined(links.paper(s) for s in papers)
-            definition += paragraph
-        return nodes.definition_list_item("", term, definition)
+        return [listing_or_placeholder(listings, "links", node)]
 
     # --- every insight ------------------------------------------------------
 
