@@ -458,6 +458,56 @@ def test_a_list_made_by_the_writer_is_the_list_the_page_resolved_to(project, mon
         assert "paper-list" in made_by_writer[docname] or "paper-links" in made_by_writer[docname]
 
 
+def holds_a_node(value: object) -> bool:
+    """Whether *value* (tuples, dataclasses, dicts, sets of them) holds a docutils node."""
+    import dataclasses
+
+    from docutils import nodes
+
+    if isinstance(value, nodes.Node):
+        return True
+    if isinstance(value, str | bytes | int | float | type(None)):
+        return False
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return any(holds_a_node(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, dict):
+        return any(holds_a_node(k) or holds_a_node(v) for k, v in value.items())
+    if isinstance(value, tuple | list | set | frozenset):
+        return any(holds_a_node(item) for item in value)
+    return False
+
+
+def test_only_the_views_said_to_hold_nodes_hold_them(project):
+    """Which pages to rewrite is worked out from each view's repr; a node's repr is not its content.
+
+    The views that hold nodes are named, and walked to write their nodes out in
+    full; every other view must hold none, or a change to it could go unseen.
+    """
+    from paper_directive.domain import VIEWS_WITH_NODES
+
+    basic = project("basic")
+    app = basic.build("html")
+    domain = app.env.domains["paper"]
+    dependencies = {d for deps in domain.dependencies.values() for d in deps}
+    kinds = {kind for kind, _argument in dependencies}
+    assert {"meta", "field", "insights", "nav", "links"} <= kinds
+    with_nodes = {
+        kind for kind, argument in dependencies if holds_a_node(domain.view((kind, argument)))
+    }
+    assert "insights" in with_nodes  # the test can see a node
+    assert with_nodes <= VIEWS_WITH_NODES
+
+
+def test_a_changed_insight_rewrites_the_insights_page(project):
+    basic = project("basic")
+    basic.build("html")
+    raft = basic.read("papers/raft.md")
+    basic.write("papers/raft.md", raft.replace("莫名其妙的 trick", "莫名其妙的技巧"))
+    basic.build("html")
+    insights = basic.output("html", "browse/insights.html")
+    assert "莫名其妙的技巧" in insights and "莫名其妙的 trick" not in insights
+
+
 def test_downloads_are_written_again_only_when_what_they_show_changed(project):
     basic = project("basic")
     basic.build("html")
