@@ -15,6 +15,7 @@ import sys
 import zlib
 from collections import Counter
 from itertools import pairwise
+from typing import Any
 from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
@@ -378,19 +379,26 @@ def test_a_page_with_sphinx_design_components_gets_their_html(project):
     assert len(whole.select(".paper-cite-tabs > input")) == 2 * 4
 
 
+def resolved_doctrees(monkeypatch) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Copies of the trees the HTML builder is handed to write, by page: resolved, unwritten."""
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+    trees: dict[str, Any] = {}
+    real = StandaloneHTMLBuilder.write_doc_serialized
+
+    def recording(builder, docname, doctree):  # type: ignore[no-untyped-def]
+        trees[docname] = doctree.deepcopy()
+        real(builder, docname, doctree)
+
+    monkeypatch.setattr(StandaloneHTMLBuilder, "write_doc_serialized", recording)
+    return trees
+
+
 def test_a_bibliography_entry_is_written_as_runs_of_text_not_piece_by_piece(project, monkeypatch):
     """pybtex renders an entry one piece at a time; the pieces are joined before writing."""
     from docutils import nodes
-    from sphinx.builders.html import StandaloneHTMLBuilder
 
-    written: dict[str, nodes.document] = {}
-    real = StandaloneHTMLBuilder.write_doc
-
-    def recording(builder, docname, doctree):  # type: ignore[no-untyped-def]
-        written[docname] = doctree.deepcopy()
-        real(builder, docname, doctree)
-
-    monkeypatch.setattr(StandaloneHTMLBuilder, "write_doc", recording)
+    written = resolved_doctrees(monkeypatch)
     basic = project("basic")
     app = basic.build("html")
     citations = list(written["browse/bibliography"].findall(nodes.citation))
@@ -419,16 +427,8 @@ def test_the_index_pages_lists_are_made_by_the_writer_not_resolved_with_the_page
 ):
     """The main process of a parallel build resolves every page alone: it leaves the lists out."""
     from docutils import nodes
-    from sphinx.builders.html import StandaloneHTMLBuilder
 
-    resolved: dict[str, nodes.document] = {}
-    real = StandaloneHTMLBuilder.write_doc_serialized
-
-    def recording(builder, docname, doctree):  # type: ignore[no-untyped-def]
-        resolved[docname] = doctree.deepcopy()
-        real(builder, docname, doctree)
-
-    monkeypatch.setattr(StandaloneHTMLBuilder, "write_doc_serialized", recording)
+    resolved = resolved_doctrees(monkeypatch)
     basic = project("basic")
     basic.build("html")
     for docname in INDEX_PAGES:
