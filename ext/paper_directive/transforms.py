@@ -23,7 +23,6 @@ from . import graphs
 from . import nodes as paper_nodes
 from .domain import NO_PAPER, PaperDomain, _
 from .downloads import download_link, field_bib_path
-from .fields import find_field
 from .links import NO_SEARCH, Links
 from .listings import Listings, listing_or_placeholder
 from .paper_header import PaperHeader, warn_unknown_related
@@ -98,10 +97,6 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
 
     # --- a paper's header ---------------------------------------------------
 
-    def field_name(self, slug: str) -> str:
-        spec = find_field(self.domain.fields, slug) if slug else None
-        return spec.name if spec else _("Unfiled")
-
     def card(self, card: paper_nodes.paper_card) -> list[Node]:
         docname = str(card["docname"])
         builder = self.domain.builder
@@ -140,7 +135,8 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
 
     def newest(self, node: paper_nodes.paper_newest) -> list[Node]:
         """The newest papers: of a field, by title alone; of the site, led by year and field."""
-        links = self.links(str(node["docname"]))
+        listings = self.listings(str(node["docname"]))
+        links = listings.links
         field = str(node.get("field", ""))
         papers = self.domain.newest_papers(field, int(node.get("count", 5)))
         if not papers:
@@ -151,7 +147,7 @@ class ExpandPaperPlaceholders(SphinxPostTransform):
             if not field:
                 lead = " · ".join(
                     part
-                    for part in (str(summary.year or ""), self.field_name(summary.field))
+                    for part in (str(summary.year or ""), listings.field_name(summary.field))
                     if part
                 )
                 paragraph += nodes.strong(lead, lead)
