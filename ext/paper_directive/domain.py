@@ -288,7 +288,7 @@ class PaperDomain(Domain):
     # --- derived views -----------------------------------------------------
 
     def _forget_index(self) -> None:
-        for derived in ("_index", "_years", "_site_order", "_references", "_metas"):
+        for derived in ("_index", "_years", "_site_order", "_references", "_metas", "_links_rows"):
             self.__dict__.pop(derived, None)
         self.navigation = None
 
@@ -474,14 +474,22 @@ class PaperDomain(Domain):
         return next((found for year, found in self.years() if year_label(year) == label), ())
 
     def links_rows(self, year: str = "") -> tuple[PaperLinks, ...]:
-        """The papers (of one year, or all) that have links to or from other notes."""
-        papers = self.year_papers(year) if year else self.all_papers()
-        rows = (self.links(s.docname) for s in papers)
-        return tuple(
-            row
-            for row in rows
-            if row is not None and (row.cites or row.cited_by or row.related or row.related_by)
-        )
+        """The papers (of one year, or all) that have links to or from other notes.
+
+        Kept until the domain's data changes: the cross-reference index asks
+        when it is resolved (is there anything to list?) and again when its
+        list is written (:mod:`.listings`).
+        """
+        kept = self.__dict__.setdefault("_links_rows", {})
+        if year not in kept:
+            papers = self.year_papers(year) if year else self.all_papers()
+            rows = (self.links(s.docname) for s in papers)
+            kept[year] = tuple(
+                row
+                for row in rows
+                if row is not None and (row.cites or row.cited_by or row.related or row.related_by)
+            )
+        return cast("tuple[PaperLinks, ...]", kept[year])
 
     def insight_groups(self, year: str = "") -> InsightGroups:
         """The insights of the papers of one year (:data:`NO_PAPER`: of pages with no paper)."""
