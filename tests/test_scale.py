@@ -15,6 +15,7 @@ import sys
 import zlib
 from collections import Counter
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -802,3 +803,100 @@ def test_the_targets_table_says_which_targets_a_run_meets():
         "否",
         "否 |",
     ]
+
+
+def _stamps(outdir: Path, *names: str) -> dict[str, int]:
+    return {name: (outdir / name).stat().st_mtime_ns for name in names}
+
+
+INDICES = ("genindex.html", "searchindex.js")
+
+
+def searched_pages(outdir: Path) -> list[str]:
+    text = (outdir / "searchindex.js").read_text(encoding="utf-8")
+    return list(json.loads(text[text.index("(") + 1 : text.rindex(")")])["docnames"])
+
+
+def test_a_rebuild_that_changed_nothing_leaves_the_indices_as_they_are(project):
+    basic = project("basic")
+    basic.build("html")
+    outdir = basic.builddir / "html"
+    before = _stamps(outdir, *INDICES)
+    basic.build("html")
+    assert _stamps(outdir, *INDICES) == before
+    # and a missing general index is written all the same
+    (outdir / "genindex.html").unlink()
+    basic.build("html")
+    assert "RAFT" in (outdir / "genindex.html").read_text(encoding="utf-8")
+    assert _stamps(outdir, "searchindex.js") == {"searchindex.js": before["searchindex.js"]}
+
+
+def test_a_page_read_again_or_removed_is_in_the_indices_as_it_now_is(project):
+    basic = project("basic")
+    basic.build("html")
+    outdir = basic.builddir / "html"
+    basic.write("papers/raft.md", basic.read("papers/raft.md") + "\n* 光流的新想法 zyxwvut\n")
+    basic.build("html")
+    assert "zyxwvut" in (outdir / "searchindex.js").read_text(encoding="utf-8")
+    (basic.srcdir / "papers" / "acnet.md").unlink()
+    basic.build("html")
+    assert "papers/acnet" not in searched_pages(outdir)
+    assert "ACNet" not in (outdir / "genindex.html").read_text(encoding="utf-8")
+    # a page no other page shows: its removal writes no page, yet it leaves the index
+    basic.write("aside.md", "---\norphan: true\n---\n# Aside\n\nqwertzuiop\n")
+    basic.build("html")
+    assert "aside" in searched_pages(outdir)
+    (basic.srcdir / "aside.md").unlink()
+    basic.build("html")
+    assert "aside" not in searched_pages(outdir) and "papers/raft" in searched_pages(outdir)
+
+
+def test_pages_read_but_not_written_still_change_the_general_index(project, make_app):
+    """``sphinx-build`` given only files that are not pages reads what changed, writes none."""
+    basic = project("basic")
+    basic.build("html")
+    acnet = basic.read("papers/acnet.md")
+    basic.write("papers/acnet.md", acnet.replace(':title: "ACNet:', ':title: "ACNetwork:'))
+    app = make_app("html", srcdir=basic.srcdir, builddir=basic.builddir)
+    try:
+        app.build(filenames=[str(basic.srcdir / "refs.bib")])
+    finally:
+        app.cleanup()
+    assert "ACNetwork" in basic.output("html", "genindex.html")
+
+
+def test_collections_wait_while_the_saved_environment_is_loaded(
+    project, make_app, tmp_path, monkeypatch
+):
+    """Unpickling makes only live objects: collections then would walk them for nothing."""
+    basic = project("basic")
+    basic.build("html")
+    (tmp_path / "gc_probe.py").write_text(
+        "import gc\n"
+        "SEEN = {}\n"
+        "def setup(app):\n"
+        "    app.connect('config-inited', lambda app, config: SEEN.update(loading=gc.isenabled()),"
+        " priority=999)\n"
+        "    app.connect('builder-inited', lambda app: SEEN.update(built=gc.isenabled(),"
+        " frozen=gc.get_freeze_count()), priority=100)\n"
+        "    return {'parallel_read_safe': True, 'parallel_write_safe': True}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "gc_probe", raising=False)
+    extensions = ["myst_parser", "paper_directive", "gc_probe"]
+    app = make_app(
+        "html",
+        srcdir=basic.srcdir,
+        builddir=basic.builddir,
+        confoverrides={"extensions": extensions},
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    seen = sys.modules["gc_probe"].SEEN
+    monkeypatch.delitem(sys.modules, "gc_probe")
+    assert seen["loading"] is False
+    assert seen["built"] is True and seen["frozen"] > 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -122,6 +122,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         safe_links,
         search_fix,
         title_rendering,
+        unchanged_rebuild,
         unreadable_pages,
         unused_entries,
     )
@@ -168,6 +169,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     title_rendering.register(app)
     design_components.register(app)
     listings.register(app)
+    unchanged_rebuild.register(app)
 
     app.add_config_value("paper_fields", [], "env", types=[list, tuple])
     app.add_config_value("paper_pages_dir", "browse", "env", types=[str])
