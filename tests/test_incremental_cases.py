@@ -167,7 +167,44 @@ def split_the_indices(p: Project) -> None:
     p.write("conf.py", p.read("conf.py") + "paper_index_page_max = 10\n")
 
 
+def add_a_line_to_a_note(p: Project) -> None:
+    p.write("papers/p010.md", p.read("papers/p010.md") + "\n* 新加的一条：只是正文\n")
+
+
+def edit_an_insight(p: Project) -> None:
+    replace_in(p, "papers/p011.md", "数据比结构更重要", "结构比数据更重要")
+
+
+def retitle_a_paper(p: Project) -> None:
+    replace_in(p, "papers/p012.md", "Paper 012: A Study of Things", "Paper 012: Retitled")
+
+
+def retag_a_paper(p: Project) -> None:
+    replace_in(p, "papers/p013.md", ":tags: topic3, shared", ":tags: topic1")
+
+
+def change_a_year(p: Project) -> None:
+    replace_in(p, "papers/p015.md", ":year: 2021", ":year: 2019")
+
+
+def relate_another_paper(p: Project) -> None:
+    replace_in(p, "papers/p016.md", ":related: author017paper", ":related: author005paper")
+
+
+def cite_another_paper(p: Project) -> None:
+    p.write("papers/p014.md", p.read("papers/p014.md") + "\n* 又见 {paper}`author020paper`\n")
+
+
 CASES: list[list[Callable[[Project], None]]] = [
+    [
+        add_a_line_to_a_note,
+        edit_an_insight,
+        retitle_a_paper,
+        retag_a_paper,
+        change_a_year,
+        relate_another_paper,
+        cite_another_paper,
+    ],
     [rename_page],
     [move_page_to_another_folder],
     [delete_a_bibliography_entry],

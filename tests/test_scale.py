@@ -509,6 +509,37 @@ def test_a_changed_insight_rewrites_the_insights_page(project):
     assert "莫名其妙的技巧" in insights and "莫名其妙的 trick" not in insights
 
 
+def digested_pages(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """The pages whose derived content a build works out (records the real calls)."""
+    from paper_directive.domain import PaperDomain
+
+    pages: list[str] = []
+    digest = PaperDomain.digest
+
+    def recording(self, docname, seen=None):  # type: ignore[no-untyped-def]
+        pages.append(docname)
+        return digest(self, docname, seen)
+
+    monkeypatch.setattr(PaperDomain, "digest", recording)
+    return pages
+
+
+def test_a_line_added_to_a_note_is_no_new_fact_for_the_other_pages(project, monkeypatch):
+    basic = project("basic")
+    basic.build("html")
+    pages = digested_pages(monkeypatch)
+    basic.write("papers/raft.md", basic.read("papers/raft.md") + "\n* 只是正文里的一条\n")
+    basic.build("html")
+    assert pages == ["papers/raft"]
+    assert "只是正文里的一条" in basic.output("html", "papers/raft.html")
+    # a new fact (an insight changed): every page's derived content is worked out again
+    pages.clear()
+    raft = basic.read("papers/raft.md")
+    basic.write("papers/raft.md", raft.replace("莫名其妙的 trick", "莫名其妙的技巧"))
+    basic.build("html")
+    assert {"papers/raft", "papers/acnet", "browse/insights"} <= set(pages)
+
+
 def test_downloads_are_written_again_only_when_what_they_show_changed(project):
     basic = project("basic")
     basic.build("html")

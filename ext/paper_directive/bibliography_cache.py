@@ -27,6 +27,7 @@ from .page_tables import PageTable
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 #: Key of the remembered formatting in the domain's data.
 _FORMATTED = "paper_formatted"
@@ -109,6 +110,19 @@ class CachingBibtexDomain(BibtexDomain):
         for bibliography_key in [k for k in remembered if k not in self.bibliographies]:
             del remembered[bibliography_key]
         return updated
+
+
+def formatted_contents(env: BuildEnvironment) -> tuple[tuple[str, str], ...] | None:
+    """What each bibliography was last formatted from, as digests; None if unknown.
+
+    Equal digests mean equal formatted entries: the same entries, formatted
+    with the same options.  None when the ``cite`` domain is not this one
+    (another extension replaced it): then nothing is known.
+    """
+    remembered = env.domaindata.get("cite", {}).get(_FORMATTED)
+    if remembered is None or not isinstance(env.domains["cite"], CachingBibtexDomain):
+        return None
+    return tuple(sorted((repr(key), hit.content) for key, hit in remembered.items()))
 
 
 def register(app: Sphinx) -> None:

@@ -25,7 +25,7 @@ from .domain import PaperDomain, _, __
 from .downloads import ALL_BIB, PAPERS_JSON, download_link
 from .fields import UNFILED_SLUG, find_field, listed_field
 from .graphs import paper_graph, paper_timeline
-from .model import InsightRecord, PaperRecord
+from .model import InsightRecord, PaperRecord, body_digest
 from .paper_rules import (
     EARLIEST_YEAR,
     OPTION_NAMES,
@@ -195,8 +195,9 @@ class InsightDirective(_PaperSiteDirective):
         node += body
         node["ids"].append(make_id(self.env, self.state.document, "insight"))
         self.add_name(node)
+        copied = tuple(_without_ids(body))
         self.domain.note_insight(
-            InsightRecord(self.docname, node["ids"][0], tuple(_without_ids(body)))
+            InsightRecord(self.docname, node["ids"][0], copied, body_digest(copied))
         )
         return [node]
 

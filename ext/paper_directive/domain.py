@@ -10,7 +10,9 @@ The fourth table, ``rendered``, remembers for each document a digest of the
 derived facts it showed when it was last written.  After reading, any page
 whose digest changed is returned for rewriting, which is how a field page
 learns of a renamed paper or a paper page of a new backlink without
-rewriting the whole site.
+rewriting the whole site.  The digests are worked out only when what the
+views are made from changed (:meth:`PaperDomain.facts`), not after an edit
+to a note's text.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NotRequired, TypedDict, cast
 
 from docutils import nodes
 from sphinx.domains import Domain, ObjType
+from sphinx.environment import CONFIG_OK
 from sphinx.util import logging
-from sphinx.util.nodes import make_refnode
+from sphinx.util.nodes import clean_astext, make_refnode
 
+from .bibliography_cache import formatted_contents
 from .bibtex import (
     bibliography_entries,
     bibliography_files,
@@ -93,6 +97,8 @@ class _PaperDomainData(TypedDict):
     bibliography_files: NotRequired[tuple[tuple[str, float], ...]]
     #: What the scan before the last build read of each source, by its time and size.
     scans: NotRequired[dict[str, ScanMemo]]
+    #: The digest of what the views were made from when ``rendered`` was updated.
+    facts: NotRequired[str]
 
 
 class PaperLinks(NamedTuple):
@@ -162,7 +168,7 @@ class PaperDomain(Domain):
         "rendered": PageTable(),
     }
     data: _PaperDomainData  # type: ignore[assignment]
-    data_version = 2  # 2: PageTable tables
+    data_version = 3  # 2: PageTable tables; 3: insights carry their digest
     #: Documents whose sources were deleted since the last build (not pickled).
     removed_docnames: set[str] = set()  # noqa: RUF012
     #: What the scan before this build read of each paper's page (not pickled):
@@ -596,6 +602,33 @@ class PaperDomain(Domain):
             sha.update(part)
         return sha.hexdigest()
 
+    def facts(self) -> str:
+        """A digest of everything the views are made from, the settings aside.
+
+        The views (:meth:`view`) are made from the three per-document tables,
+        the pages' titles and places in the toctrees (the navigation), which
+        pages exist, the bibliography files, and what sphinxcontrib-bibtex
+        formatted of them (a header's reference).  A settings change reads
+        every page again and is told apart by Sphinx (``config_status``).
+        """
+        env = self.env
+        bibliographies = formatted_contents(env)
+        if bibliographies is None:
+            return ""  # not known: compares equal to nothing
+        root = env.config.root_doc
+        parts: tuple[Any, ...] = (
+            sorted(self.papers.items()),
+            sorted(self.references.items()),
+            sorted((d, _stable(records)) for d, records in self.insights.items()),
+            sorted((d, clean_astext(title)) for d, title in env.titles.items()),
+            env.tocs[root].pformat() if root in env.tocs else "",
+            sorted(env.toctree_includes.items()),
+            sorted(env.all_docs),
+            bibliography_files(env),
+            bibliographies,
+        )
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
     def outdated_renderings(self) -> list[str]:
         """Documents whose derived content changed since they were written.
 
@@ -603,14 +636,26 @@ class PaperDomain(Domain):
         Nothing can have changed when no page was read or removed and the
         bibliography files are the ones of the last build; then no digest
         is computed at all, which is most of what an unchanged rebuild costs.
+        Nor when pages were read but what the views are made from is as it
+        was (:meth:`facts`: a note's text was edited, not its metadata,
+        insights or title): then only the pages read again, which are
+        written anyway, get their digest (0.5 s less after a one-line edit
+        at 2,000 notes).
         """
         files = bibliography_files(self.env)
         if not self._changed and self.data.get("bibliography_files") == files:
             return []
         self.data["bibliography_files"] = files
-        changed = []
         rendered = self.data["rendered"]
         seen: dict[Dependency, bytes] = {}
+        facts = self.facts()
+        if facts and facts == self.data.get("facts") and self.env.config_status == CONFIG_OK:
+            for docname in sorted(self.dependencies.keys() - rendered.keys()):
+                if docname in self.env.all_docs:
+                    rendered[docname] = self.digest(docname, seen)
+            return []
+        self.data["facts"] = facts
+        changed = []
         for docname in sorted(self.dependencies):
             if docname not in self.env.all_docs:
                 continue
@@ -707,6 +752,8 @@ def _stable(value: Any) -> Any:
     Docutils nodes compare by identity and their ``repr`` shows only the
     start of their text, so they are replaced by their pseudo-XML.
     """
+    if isinstance(value, InsightRecord) and value.digest:
+        return (value.docname, value.node_id, value.digest)
     if isinstance(value, nodes.Node):
         return value.pformat()
     if isinstance(value, tuple | list):

@@ -7,6 +7,8 @@ the extension decides which pages an incremental build must rewrite.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from docutils import nodes
@@ -52,6 +54,13 @@ class InsightRecord(NamedTuple):
     node_id: str
     #: A copy of the admonition's body (without its title), ids stripped.
     body: tuple[nodes.Node, ...]
+    #: A digest of the body's content (:func:`body_digest`), made once when it is read.
+    digest: str = ""
+
+
+def body_digest(body: Iterable[nodes.Node]) -> str:
+    """A digest of nodes' content: docutils nodes compare by identity, so by their pseudo-XML."""
+    return hashlib.sha256("".join(node.pformat() for node in body).encode()).hexdigest()
 
 
 class PaperSummary(NamedTuple):
