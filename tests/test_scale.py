@@ -931,3 +931,16 @@ def test_collections_wait_while_the_saved_environment_is_loaded(
     assert seen["loading"] is False
     assert seen["built"] is True and seen["frozen"] > 0
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_a_lost_search_index_is_made_whole_again(project):
+    """Sphinx would add only the pages it writes, or stop with a traceback if it writes none."""
+    basic = project("basic")
+    basic.build("html")
+    outdir = basic.builddir / "html"
+    whole = searched_pages(outdir)
+    (outdir / "searchindex.js").unlink()
+    app = basic.build("html")
+    assert searched_pages(outdir) == whole
+    assert "papers/raft" in whole
+    assert "incomplete" not in warnings_of(app)

@@ -13,22 +13,32 @@ disk; then they are not loaded, rendered or written.  Everything that
 changes what they hold goes through one of those three: a changed source
 or setting is read again, a changed template or HTML setting has every page
 written, a stopped build has the next one read every page
-(:mod:`.build_journal`), and a missing file is written as usual.
+(:mod:`.build_journal`), and a missing general index is written as usual.
+
+A missing search index has every page read and written again: Sphinx adds
+the pages it writes to the index it loads, so without the file the index
+would hold only those (or, with none to write, the build would stop).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Set
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
 from weakref import WeakKeyDictionary
 
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util import logging
+
+from .i18n import __
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
 
 #: The builders whose output this applies to: pages written one by one,
 #: with a general and a search index beside them.
@@ -56,7 +66,7 @@ def _keeping(builder: StandaloneHTMLBuilder, state: _BuildState) -> None:
     load_indexer = builder.load_indexer
     dump_search_index = builder.dump_search_index
     write_genindex = builder.write_genindex
-    search_index = builder.outdir / builder.searchindex_filename
+    search_index = _search_index(builder)
 
     def prepare(docnames: Set[str]) -> None:
         state.indices_kept = not docnames and not state.sources_changed
@@ -85,6 +95,10 @@ def _keeping(builder: StandaloneHTMLBuilder, state: _BuildState) -> None:
         setattr(builder, name, method)
 
 
+def _search_index(builder: StandaloneHTMLBuilder) -> Path:
+    return builder.outdir / builder.searchindex_filename
+
+
 def _is_file(builder: StandaloneHTMLBuilder, pagename: str) -> bool:
     return builder.outdir.joinpath(builder.get_outfilename(pagename)).is_file()
 
@@ -100,10 +114,23 @@ def start(app: Sphinx) -> None:
 def note_removed(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """``env-get-outdated``: a removed page leaves both indices."""
+    """``env-get-outdated``: a removed page leaves both indices; a lost search index is remade.
+
+    Sphinx adds the pages it writes to the search index it loads from the
+    last build.  Without that file (deleted, or the output folder cleaned
+    by hand) it warns that the index will be incomplete, and when no page is
+    to be written it stops with a traceback.  So every page is read, and
+    written, again: the index is then whole.
+    """
     state = _state(app)
-    if state is not None and removed:
+    if state is None:
+        return []
+    if removed:
         state.sources_changed = True
+    builder = cast("StandaloneHTMLBuilder", app.builder)
+    if builder.search and env.all_docs and not _search_index(builder).is_file():
+        logger.info(__("the search index is missing: reading every page again to make it whole"))
+        return sorted(env.found_docs)
     return []
 
 
