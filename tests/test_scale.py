@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zlib
@@ -944,3 +945,21 @@ def test_a_lost_search_index_is_made_whole_again(project):
     assert searched_pages(outdir) == whole
     assert "papers/raft" in whole
     assert "incomplete" not in warnings_of(app)
+
+
+def test_an_emptied_output_folder_is_written_again_without_reading_the_pages(project, make_app):
+    """Every page is written then, so the index is whole without reading a page again."""
+    basic = project("basic")
+    basic.build("html")
+    outdir = basic.builddir / "html"
+    whole = searched_pages(outdir)
+    shutil.rmtree(outdir)
+    read: list[str] = []
+    app = make_app("html", srcdir=basic.srcdir, builddir=basic.builddir)
+    app.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames))
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert read == []
+    assert searched_pages(outdir) == whole

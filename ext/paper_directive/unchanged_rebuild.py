@@ -117,10 +117,11 @@ def note_removed(
     """``env-get-outdated``: a removed page leaves both indices; a lost search index is remade.
 
     Sphinx adds the pages it writes to the search index it loads from the
-    last build.  Without that file (deleted, or the output folder cleaned
-    by hand) it warns that the index will be incomplete, and when no page is
-    to be written it stops with a traceback.  So every page is read, and
-    written, again: the index is then whole.
+    last build.  Without that file it warns that the index will be
+    incomplete, and when no page is to be written it stops with a
+    traceback.  So every page is read, and written, again: the index is
+    then whole.  Not when the output folder was emptied (its home page is
+    gone too): every page is written then, and nothing need be read.
     """
     state = _state(app)
     if state is None:
@@ -128,7 +129,12 @@ def note_removed(
     if removed:
         state.sources_changed = True
     builder = cast("StandaloneHTMLBuilder", app.builder)
-    if builder.search and env.all_docs and not _search_index(builder).is_file():
+    if (
+        builder.search
+        and env.all_docs
+        and not _search_index(builder).is_file()
+        and _is_file(builder, env.config.root_doc)
+    ):
         logger.info(__("the search index is missing: reading every page again to make it whole"))
         return sorted(env.found_docs)
     return []
