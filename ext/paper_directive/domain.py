@@ -750,12 +750,11 @@ def _stable(value: Any) -> Any:
     """A representation of *value* that compares equal when the content does.
 
     Docutils nodes compare by identity and their ``repr`` shows only the
-    start of their text, so they are replaced by their pseudo-XML.
+    start of their text, so an insight stands for its body by the body's
+    digest, made when the page was read.
     """
-    if isinstance(value, InsightRecord) and value.digest:
+    if isinstance(value, InsightRecord):
         return (value.docname, value.node_id, value.digest)
-    if isinstance(value, nodes.Node):
-        return value.pformat()
     if isinstance(value, tuple | list):
         return tuple(_stable(item) for item in value)
     return value

@@ -55,7 +55,7 @@ class InsightRecord(NamedTuple):
     #: A copy of the admonition's body (without its title), ids stripped.
     body: tuple[nodes.Node, ...]
     #: A digest of the body's content (:func:`body_digest`), made once when it is read.
-    digest: str = ""
+    digest: str
 
 
 def body_digest(body: Iterable[nodes.Node]) -> str:
