@@ -963,3 +963,26 @@ def test_an_emptied_output_folder_is_written_again_without_reading_the_pages(pro
         app.cleanup()
     assert read == []
     assert searched_pages(outdir) == whole
+
+
+def test_a_forked_writer_does_not_collect(project, make_app, tmp_path):
+    """It writes one chunk of pages and exits: collecting there is time the -j 2 build waits for."""
+    basic = project("basic")
+    seen = tmp_path / "writers.txt"
+
+    def note(app, pagename, templatename, context, doctree) -> None:
+        if doctree is not None:
+            with seen.open("a", encoding="utf-8") as out:
+                out.write(f"{os.getpid()} {gc.isenabled()}\n")
+
+    app = make_app("html", srcdir=basic.srcdir, builddir=basic.builddir, freshenv=True, parallel=2)
+    app.connect("html-page-context", note, priority=1000)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    lines = [line.split() for line in seen.read_text(encoding="utf-8").splitlines()]
+    writers = {enabled for pid, enabled in lines if int(pid) != os.getpid()}
+    assert writers == {"False"}
+    assert gc.isenabled()
+    assert "Teed" in basic.output("html", "papers/raft.html")
